@@ -1,0 +1,65 @@
+# Right to the City portal. `make run` and `make test` are all a newcomer needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STACK := $(BIN)/python -m portal.devstack
+
+.PHONY: help run test lint pytest catalogues check-deploy clean-var messages
+
+help:
+	@echo "make run    - the whole portal with demo data on http://127.0.0.1:$(PORT)/"
+	@echo "make test   - lint, migrations check, catalogue check and the whole test suite"
+	@echo "make lint   - ruff"
+	@echo "make check-deploy - Django's deployment checks with production settings"
+
+$(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock
+	@if [ -z "$(PYTHON)" ]; then echo "Error: Python 3.11 or newer is needed, and no python3 was found." >&2; exit 2; fi
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
+	  echo "Error: Python 3.11 or newer is needed; $(PYTHON) is $$($(PYTHON) -V 2>&1). Set PYTHON=/path/to/python3.11." >&2; exit 2; }
+	@echo "==> Creating $(VENV) and installing the pinned dependencies"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+# Compiled catalogues (.mo) are built here from the committed .po files.
+catalogues: $(BIN)/.installed
+	@$(BIN)/python -m portal.i18n.catalogues compile
+
+run: $(BIN)/.installed catalogues
+	@$(STACK) run --port $(PORT)
+
+lint: $(BIN)/.installed
+	@echo "==> ruff"
+	@$(BIN)/ruff check .
+
+pytest: $(BIN)/.installed catalogues
+	@$(STACK) exec -- bash -c '\
+	  echo "==> makemigrations --check" && \
+	  $(BIN)/python manage.py makemigrations --check --dry-run --settings=portal.settings.test && \
+	  echo "==> pytest" && \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS)'
+
+test: lint pytest
+
+check-deploy: $(BIN)/.installed
+	@DJANGO_SETTINGS_MODULE=portal.settings.production \
+	  SECRET_KEY=check-deploy-throwaway-$$(head -c 32 /dev/urandom | base64 | tr -d '/+=') \
+	  DATABASE_URL=postgres://check@127.0.0.1:1/check REDIS_URL=redis://127.0.0.1:1/0 \
+	  ALLOWED_HOSTS=portal.example.org FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean-var:
+	rm -rf var
+
+# Refresh locale/ from the code and templates (needs GNU gettext: apt-get install gettext).
+messages: $(BIN)/.installed
+	@for language in $$($(BIN)/python -c 'import os; print(" ".join(os.environ.get("PORTAL_LANGUAGES", "fr,en,es,ar,fa,uk,ti,ps").split(",")))'); do \
+	  args="$$args -l $$language"; done; \
+	DATABASE_URL=postgres://unused/unused $(BIN)/python manage.py makemessages $$args \
+	  --no-obsolete --no-location --ignore='.venv/*' --ignore='var/*' --ignore='tests/*' --ignore='node_modules/*'

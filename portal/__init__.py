@@ -1,0 +1,5 @@
+"""Right to the City portal."""
+
+from portal.celery import app as celery_app
+
+__all__ = ["celery_app"]

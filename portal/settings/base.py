@@ -1,0 +1,249 @@
+"""Settings shared by every environment, read from the environment (django-environ).
+
+Every variable is listed, with its default, in the README's Configuration section.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import unquote
+
+import environ
+from celery.schedules import crontab
+
+from portal import embedded
+from portal.languages import bidi_languages, language_info, register_extra_languages
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+env = environ.Env()
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    # modeltranslation must come before the admin
+    "modeltranslation",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "portal",
+    "portal.accounts",
+    "portal.audit",
+    "portal.i18n",
+    "portal.notifications",
+    "rights_guide",
+    "services",
+    "registration",
+    "participation",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "portal.i18n.context_processors.languages",
+            ],
+        },
+    },
+]
+
+# --- Database ------------------------------------------------------------------------
+# Without DATABASE_URL the embedded PostgreSQL under var/ is used (see portal/embedded.py).
+
+
+def database_config(url: str) -> dict[str, object]:
+    """DATABASES["default"] from a URL; a %2F-quoted host is a Unix socket directory."""
+    if not url:
+        return {"ENGINE": "django.db.backends.postgresql", "NAME": embedded.DATABASE_NAME}
+    config: dict[str, object] = env.db_url_config(url)
+    config["HOST"] = unquote(str(config.get("HOST") or ""))
+    config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    config["CONN_HEALTH_CHECKS"] = True
+    options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+    options.setdefault("connect_timeout", 5)
+    config["OPTIONS"] = options
+    return config
+
+
+DATABASE_URL = env.str("DATABASE_URL", default="") or embedded.postgres_url() or ""
+DATABASES = {"default": database_config(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis, cache and Celery --------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="") or embedded.redis_url() or "redis://127.0.0.1:6379/0"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "portal",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+}
+
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL
+CELERY_RESULT_EXPIRES = timedelta(days=1)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message not acknowledged within this time is given to another worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Periodic tasks, declared in one place.
+CELERY_BEAT_SCHEDULE = {
+    "notifications-requeue-pending": {
+        "task": "portal.notifications.tasks.notification_requeue_pending_task",
+        "schedule": timedelta(minutes=1),
+    },
+    "notifications-purge-delivered": {
+        "task": "portal.notifications.tasks.notification_purge_delivered_task",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}
+
+# --- Passwords and accounts ---------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# --- Languages ----------------------------------------------------------------------
+register_extra_languages()
+PORTAL_LANGUAGES = env.list(
+    "PORTAL_LANGUAGES", default=["fr", "en", "es", "ar", "fa", "uk", "ti", "ps"]
+)
+LANGUAGE_CODE = env.str("PORTAL_SOURCE_LANGUAGE", default=PORTAL_LANGUAGES[0])
+LANGUAGES = [(code, str(language_info(code)["name"])) for code in PORTAL_LANGUAGES]
+LANGUAGES_BIDI = bidi_languages(PORTAL_LANGUAGES)
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env.str("TIME_ZONE", default="Europe/Paris")
+
+
+def _fallback_chains(raw: str) -> dict[str, tuple[str, ...]]:
+    """ "ti:en,fr;ps:fa,en" -> {"ti": ("en", "fr"), "ps": ("fa", "en"), "default": (...)}."""
+    chains: dict[str, tuple[str, ...]] = {"default": (LANGUAGE_CODE,)}
+    for part in filter(None, (item.strip() for item in raw.split(";"))):
+        language, _, chain = part.partition(":")
+        chains[language.strip()] = tuple(code.strip() for code in chain.split(",") if code)
+    return chains
+
+
+# A missing text falls back along this chain; the page then says so.
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
+MODELTRANSLATION_LANGUAGES = tuple(PORTAL_LANGUAGES)
+MODELTRANSLATION_FALLBACK_LANGUAGES = _fallback_chains(
+    env.str("PORTAL_FALLBACK_LANGUAGES", default="")
+)
+MODELTRANSLATION_AUTO_POPULATE = False
+
+# --- Static files -------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "var" / "staticfiles")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Field encryption -----------------------------------------------------------------
+# Comma-separated Fernet keys, newest first; kept apart from SECRET_KEY. Rotate with
+# `manage.py rotate_encryption_keys` after putting a new key first.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+
+# --- Notifications ----------------------------------------------------------------------
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
+SMS_BACKEND = env.str("SMS_BACKEND", default="portal.notifications.sms.OutboxLogSmsBackend")
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+# A pending notification older than this is handed to Celery again by beat.
+NOTIFICATION_REQUEUE_AFTER = timedelta(
+    seconds=env.int("NOTIFICATION_REQUEUE_AFTER_SECONDS", default=60)
+)
+NOTIFICATION_DELIVERED_RETENTION = timedelta(
+    days=env.int("NOTIFICATION_RETENTION_DAYS", default=30)
+)
+OUTBOX_LOG_DIR = Path(env.str("OUTBOX_LOG_DIR", default=str(BASE_DIR / "var" / "outbox")))
+
+# --- API ------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Right to the City portal API",
+    "DESCRIPTION": "Public and organisation APIs of the city portal.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "LICENSE": {"name": "AGPL-3.0-or-later"},
+}
+
+# --- Logging: nothing personal is ever logged; messages carry ids only. -------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Request lines name URLs, which may carry a verification code: warnings only.
+        "django.server": {"level": "WARNING"},
+    },
+}
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True

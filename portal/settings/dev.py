@@ -1,0 +1,13 @@
+"""Development settings: `make run` with the embedded PostgreSQL and Redis."""
+
+from .base import *
+
+SECRET_KEY = SECRET_KEY or "dev-only-not-secret-" + "x" * 40
+# A fixed key for demo data only; production must set its own.
+FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or ["s81M4gjVQtQOd-6RR0YeFgqofiG_XMAmA0Z1LAOGu10="]
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{OUTBOX_LOG_DIR / 'email'}")
+vars().update(EMAIL_CONFIG)
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
+WHITENOISE_AUTOREFRESH = True

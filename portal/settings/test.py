@@ -1,0 +1,19 @@
+"""Test settings: the same embedded default, Redis database 1 so `make run` is untouched."""
+
+from .base import *
+
+SECRET_KEY = "test-only-not-secret-" + "x" * 40
+FIELD_ENCRYPTION_KEYS = ["ePTCce33283dAe4w7RZZrfasPybC39FJ3HlssSsWh_k="]
+REDIS_URL = env.str("REDIS_URL", default="") or embedded.redis_url(1) or "redis://127.0.0.1:6379/1"
+if REDIS_URL.endswith("/0"):
+    REDIS_URL = REDIS_URL[:-2] + "/1"
+CACHES["default"]["LOCATION"] = REDIS_URL
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
+OUTBOX_LOG_DIR = BASE_DIR / "var" / "test-outbox"
+DATABASES["default"]["CONN_MAX_AGE"] = 0
