@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.roles import Role
+from portal.models import TimeStampedModel
+
+
+class User(AbstractUser):
+    """A staff member or a resident with an optional account.
+
+    There is no field for nationality, legal status or identity documents, and there
+    never will be: the portal serves people whatever their papers.
+    """
+
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Messages to this person are written in this language."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+
+class Organisation(TimeStampedModel):
+    """A city department, association or clinic whose staff use the portal."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("identifier"), unique=True)
+    is_accredited = models.BooleanField(
+        _("accredited to issue residence attestations"), default=False
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(TimeStampedModel):
+    class OrganisationRole(models.TextChoices):
+        CASEWORKER = Role.CASEWORKER.value, Role.CASEWORKER.label
+        ADMIN = Role.ORGANISATION_ADMIN.value, Role.ORGANISATION_ADMIN.label
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=OrganisationRole.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_one_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=["caseworker", "organisation_admin"]),
+                name="membership_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"

@@ -1,0 +1,92 @@
+"""The roles of DESIGN.md, as Django groups with their permissions.
+
+Global roles are groups. Organisation roles (caseworker, organisation admin) are also
+given by a Membership; the group carries the model permissions, and selectors restrict
+every read to the member's own organisation.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("Caseworker")
+    ORGANISATION_ADMIN = "organisation_admin", _("Organisation admin")
+    CONTENT_EDITOR = "content_editor", _("Content editor")
+    TRANSLATOR = "translator", _("Translator")
+    COUNCIL_MEMBER = "council_member", _("Council member")
+    PB_OFFICER = "pb_officer", _("Participatory budget officer")
+    CITY_ADMIN = "city_admin", _("City admin")
+
+
+# "app_label.codename" of each role. Apps add theirs here when they add models and
+# call `sync_role_permissions` from a data migration; unknown codenames are skipped so
+# the list can name models of apps that do not exist yet.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.CASEWORKER: [],
+    Role.ORGANISATION_ADMIN: [
+        "accounts.view_membership",
+        "accounts.add_membership",
+        "accounts.delete_membership",
+        "accounts.view_organisation",
+        "accounts.change_organisation",
+    ],
+    Role.CONTENT_EDITOR: [
+        "portal.view_homenotice",
+        "portal.add_homenotice",
+        "portal.change_homenotice",
+        "portal.delete_homenotice",
+    ],
+    Role.TRANSLATOR: ["portal.view_homenotice", "portal.change_homenotice"],
+    Role.COUNCIL_MEMBER: [],
+    Role.PB_OFFICER: [],
+    Role.CITY_ADMIN: [
+        "accounts.view_user",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.view_organisation",
+        "accounts.add_organisation",
+        "accounts.change_organisation",
+        "accounts.view_membership",
+        "accounts.add_membership",
+        "accounts.change_membership",
+        "accounts.delete_membership",
+        "audit.view_auditentry",
+        "notifications.view_notification",
+        "portal.view_homenotice",
+        "portal.add_homenotice",
+        "portal.change_homenotice",
+        "portal.delete_homenotice",
+    ],
+}
+
+ORGANISATION_ROLES = (Role.CASEWORKER, Role.ORGANISATION_ADMIN)
+
+
+def sync_role_permissions(apps, schema_editor=None) -> None:  # type: ignore[no-untyped-def]
+    """Create every role group and give it exactly its permissions (idempotent).
+
+    Usable from a data migration (pass the historical `apps`) or at run time.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=str(role.value))
+        wanted = []
+        for name in names:
+            app_label, codename = name.split(".")
+            permission = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                wanted.append(permission)
+        group.permissions.set(wanted)

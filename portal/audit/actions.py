@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from portal.audit.models import AuditAction, AuditEntry
+
+
+def audit_record(
+    *,
+    actor: models.Model | None,
+    action: AuditAction | str,
+    obj: models.Model,
+    detail: str = "",
+) -> AuditEntry:
+    """Append who did what to which record. `detail` must hold nothing personal."""
+    entry = AuditEntry(
+        actor=actor if actor is not None and actor.pk else None,
+        action=AuditAction(action),
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_pk=str(obj.pk),
+        detail=detail[:200],
+    )
+    entry.full_clean()
+    entry.save()
+    return entry

@@ -1,0 +1,124 @@
+"""Demo data for `manage.py seed_demo`: a made-up city, no real person's data."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from portal.accounts import actions as account_actions
+from portal.accounts.models import Membership, Organisation, User
+from portal.accounts.roles import Role
+from portal.models import HomeNotice
+
+DEMO_PASSWORD_SUFFIX = "-demo-2026"  # noqa: S105 - demo accounts, printed by `make run`
+
+ORGANISATIONS = [
+    {"slug": "welcome-desk", "name": "Accueil des habitants — Ville", "is_accredited": True},
+    {
+        "slug": "solidarity-association",
+        "name": "Association Solidarité Sans Frontières",
+        "is_accredited": True,
+    },
+    {"slug": "health-centre", "name": "Centre de santé municipal", "is_accredited": False},
+]
+
+# username, roles, preferred language, (organisation slug, organisation role) or None
+USERS = [
+    ("admin", [Role.CITY_ADMIN], "fr", None),
+    ("editor", [Role.CONTENT_EDITOR], "fr", None),
+    ("translator", [Role.TRANSLATOR], "ar", None),
+    ("caseworker", [], "fr", ("welcome-desk", Role.CASEWORKER)),
+    ("orgadmin", [], "es", ("solidarity-association", Role.ORGANISATION_ADMIN)),
+    ("officer", [Role.COUNCIL_MEMBER, Role.PB_OFFICER], "fr", None),
+]
+
+# Translated in four languages only, so that Persian, Ukrainian, Tigrinya and Pashto
+# readers see the fallback notice on a real page.
+NOTICES = [
+    {
+        "slug": "winter-shelter",
+        "position": 1,
+        "title": {
+            "fr": "Plan grand froid : des places d'hébergement supplémentaires",
+            "en": "Cold weather plan: extra shelter places",
+            "es": "Plan de frío extremo: plazas de alojamiento adicionales",
+            "ar": "خطة البرد الشديد: أماكن إيواء إضافية",
+        },
+        "body": {
+            "fr": "Du 1er décembre au 31 mars, appelez le 115 pour un hébergement d'urgence. "
+            "Aucun papier n'est demandé.",
+            "en": "From 1 December to 31 March, call 115 for emergency shelter. "
+            "No papers are asked for.",
+            "es": "Del 1 de diciembre al 31 de marzo, llame al 115 para un alojamiento de "
+            "urgencia. No se piden papeles.",
+            "ar": "من 1 ديسمبر إلى 31 مارس، اتصل بالرقم 115 للحصول على مأوى طارئ. "
+            "لا تُطلب أي أوراق.",
+        },
+    },
+    {
+        "slug": "council-elections",
+        "position": 2,
+        "title": {
+            "fr": "Conseil des résidents étrangers : appel à candidatures",
+            "en": "Council of foreign residents: call for candidates",
+            "es": "Consejo de residentes extranjeros: convocatoria de candidaturas",
+            "ar": "مجلس المقيمين الأجانب: دعوة للترشح",
+        },
+        "body": {
+            "fr": "Vous habitez la ville sans avoir le droit de vote ? Présentez-vous au "
+            "conseil avant le 15 janvier.",
+            "en": "Do you live in the city without the right to vote? Stand for the "
+            "council before 15 January.",
+            "es": "¿Vive en la ciudad sin derecho a voto? Preséntese al consejo antes del "
+            "15 de enero.",
+            "ar": "هل تعيش في المدينة دون حق التصويت؟ ترشّح للمجلس قبل 15 يناير.",
+        },
+    },
+]
+
+
+@transaction.atomic
+def seed_demo() -> dict[str, int]:
+    """Create the demo data; running it again changes nothing. Returns what it added."""
+    added = {"organisations": 0, "users": 0, "notices": 0}
+    organisations = {}
+    for data in ORGANISATIONS:
+        organisation = Organisation.objects.filter(slug=data["slug"]).first()
+        if organisation is None:
+            organisation = account_actions.organisation_create(**data)
+            added["organisations"] += 1
+        organisations[data["slug"]] = organisation
+
+    for username, roles, language, membership in USERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        user = account_actions.user_create(
+            username=username,
+            password=username + DEMO_PASSWORD_SUFFIX,
+            preferred_language=language,
+            roles=roles,
+            is_staff=True,
+            is_superuser=Role.CITY_ADMIN in roles,
+            notify=False,
+        )
+        added["users"] += 1
+        if membership is not None:
+            slug, role = membership
+            if not Membership.objects.filter(user=user, organisation=organisations[slug]).exists():
+                account_actions.membership_create(
+                    user=user, organisation=organisations[slug], role=role.value
+                )
+
+    for data in NOTICES:
+        if HomeNotice.objects.filter(slug=data["slug"]).exists():
+            continue
+        notice = HomeNotice(slug=data["slug"], position=data["position"], is_published=True)
+        for language, text in data["title"].items():
+            setattr(notice, f"title_{language}", text)
+        for language, text in data["body"].items():
+            setattr(notice, f"body_{language}", text)
+        notice.title = data["title"]["fr"]
+        notice.body = data["body"]["fr"]
+        notice.full_clean()
+        notice.save()
+        added["notices"] += 1
+    return added
