@@ -1,0 +1,92 @@
+"""Names, directions and fallback chains of the enabled languages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.text import capfirst
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from portal.languages import language_info
+
+# Names of languages in the reader's language (our catalogue translates them).
+LANGUAGE_NAMES = {
+    "fr": _("French"),
+    "en": _("English"),
+    "es": _("Spanish"),
+    "ar": _("Arabic"),
+    "fa": _("Persian"),
+    "uk": _("Ukrainian"),
+    "ti": _("Tigrinya"),
+    "ps": _("Pashto"),
+    "prs": _("Dari"),
+    "so": _("Somali"),
+    "wo": _("Wolof"),
+}
+
+
+def language_name(code: str) -> str:
+    """The language's name in the reader's language."""
+    if code in LANGUAGE_NAMES:
+        return str(LANGUAGE_NAMES[code])
+    return str(language_info(code)["name"])
+
+
+def endonym(code: str) -> str:
+    """The language's name in its own script, capitalised where the script has case."""
+    return capfirst(str(language_info(code)["name_local"]))
+
+
+def is_rtl(code: str) -> bool:
+    return code in settings.LANGUAGES_BIDI or code.split("-")[0] in settings.LANGUAGES_BIDI
+
+
+def direction(code: str) -> str:
+    return "rtl" if is_rtl(code) else "ltr"
+
+
+def enabled_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def fallback_chain(code: str) -> list[str]:
+    """Where a missing text is looked for after `code`, ending with the source language."""
+    chains = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
+    chain = [*chains.get(code, ()), *chains.get("default", ()), settings.LANGUAGE_CODE]
+    seen: list[str] = []
+    for candidate in chain:
+        if candidate != code and candidate not in seen and candidate in enabled_codes():
+            seen.append(candidate)
+    return seen
+
+
+@dataclass(frozen=True)
+class TranslatedText:
+    """A text, the language it is in, and the language the reader asked for."""
+
+    text: str
+    language: str
+    requested: str
+
+    @property
+    def is_fallback(self) -> bool:
+        return bool(self.text) and self.language != self.requested
+
+    @property
+    def direction(self) -> str:
+        return direction(self.language)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def text_in_language(obj: object, field: str, language: str | None = None) -> TranslatedText:
+    """The value of a modeltranslation field in `language`, or along its fallback chain."""
+    requested = language or get_language() or settings.LANGUAGE_CODE
+    for code in [requested, *fallback_chain(requested)]:
+        value = getattr(obj, f"{field}_{code.replace('-', '_')}", None)
+        if value:
+            return TranslatedText(text=value, language=code, requested=requested)
+    return TranslatedText(text="", language=requested, requested=requested)

@@ -1,0 +1,77 @@
+"""Views of the project itself: home, module placeholders, health and error pages."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.views.generic import TemplateView
+
+from portal import health
+from portal.modules import MODULES, module_by_slug
+from portal.selectors import home_notice_list
+
+logger = logging.getLogger(__name__)
+
+
+class HomeView(TemplateView):
+    template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["modules"] = MODULES
+        context["notices"] = home_notice_list()
+        return context
+
+
+class ModulePlaceholderView(TemplateView):
+    """The honest page of a module that is not built yet."""
+
+    template_name = "portal/module_placeholder.html"
+    module_slug = ""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["module"] = module_by_slug(self.module_slug)
+        return context
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database, Redis and Celery worker status; 503 when one of them is down."""
+    report = health.check_all()
+    status = 200 if report["status"] == "ok" else 503
+    response = JsonResponse(report, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _language_for_error(request: HttpRequest) -> str:
+    """The URL's language if it names an enabled one, else the default language."""
+    prefix = request.path_info.lstrip("/").split("/", 1)[0]
+    if prefix in dict(settings.LANGUAGES):
+        return prefix
+    return settings.LANGUAGE_CODE
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    with translation.override(_language_for_error(request)):
+        return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    with translation.override(_language_for_error(request)):
+        return render(request, "errors/500.html", status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    with translation.override(_language_for_error(request)):
+        return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    with translation.override(_language_for_error(request)):
+        return render(request, "errors/403.html", status=403)
