@@ -1,0 +1,124 @@
+"""Accounts, organisations, memberships and the roles of DESIGN.md."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+
+from portal.accounts import actions
+from portal.accounts.models import Membership, User
+from portal.accounts.roles import ROLE_PERMISSIONS, Role
+from portal.notifications.models import Notification
+from tests.factories.accounts import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_role_is_a_group_with_its_permissions() -> None:
+    for role in Role:
+        group = Group.objects.get(name=role.value)
+        granted = {
+            f"{permission.content_type.app_label}.{permission.codename}"
+            for permission in group.permissions.select_related("content_type")
+        }
+        assert granted == set(ROLE_PERMISSIONS[role]), role
+
+
+def test_user_model_has_no_field_for_nationality_or_status() -> None:
+    names = {field.name.lower() for field in User._meta.get_fields()}
+    for forbidden in (
+        "nationality",
+        "citizenship",
+        "legal_status",
+        "status",
+        "passport",
+        "country_of_origin",
+        "document_number",
+    ):
+        assert forbidden not in names
+
+
+def test_passwords_are_hashed_with_argon2(settings: object) -> None:
+    settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
+        "django.contrib.auth.hashers.Argon2PasswordHasher"
+    ]
+    user = actions.user_create(username="amina", password="a-long-test-password-1", notify=False)
+    assert user.password.startswith("argon2$")
+    assert user.check_password("a-long-test-password-1")
+
+
+def test_new_account_with_email_is_told_in_its_language() -> None:
+    user = actions.user_create(
+        username="oleksandr",
+        password="a-long-test-password-1",
+        email="o@example.org",
+        preferred_language="uk",
+    )
+    notification = Notification.objects.get()
+    assert notification.idempotency_key == f"account_created:{user.pk}"
+    assert notification.language == "uk"
+    assert notification.recipient == "o@example.org"
+
+
+def test_global_role_puts_user_in_group_and_makes_them_staff() -> None:
+    user = actions.user_create(username="editor1", password=None, roles=[Role.CONTENT_EDITOR])
+    assert user.is_staff
+    assert user.has_perm("portal.change_homenotice")
+    assert not user.has_perm("audit.view_auditentry")
+
+
+def test_membership_gives_the_organisation_role_and_removing_it_takes_it_away() -> None:
+    user = UserFactory()
+    organisation = OrganisationFactory()
+    membership = actions.membership_create(
+        user=user, organisation=organisation, role=Role.ORGANISATION_ADMIN
+    )
+    user = User.objects.get(pk=user.pk)
+    assert user.is_staff
+    assert user.groups.filter(name="organisation_admin").exists()
+    assert user.has_perm("accounts.add_membership")
+    actions.membership_delete(membership=membership)
+    user = User.objects.get(pk=user.pk)
+    assert not user.groups.filter(name="organisation_admin").exists()
+
+
+def test_second_membership_in_one_organisation_is_refused_and_nothing_changes() -> None:
+    user = UserFactory()
+    organisation = OrganisationFactory()
+    actions.membership_create(user=user, organisation=organisation, role=Role.CASEWORKER)
+    with pytest.raises(ValidationError):
+        actions.membership_create(
+            user=user, organisation=organisation, role=Role.ORGANISATION_ADMIN
+        )
+    assert list(Membership.objects.values_list("role", flat=True)) == ["caseworker"]
+    assert not user.groups.filter(name="organisation_admin").exists()
+
+
+def test_unknown_organisation_role_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        actions.membership_create(
+            user=UserFactory(), organisation=OrganisationFactory(), role=Role.CITY_ADMIN
+        )
+    assert not Membership.objects.exists()
+
+
+def test_admin_membership_inline_goes_through_the_actions(admin_client: object) -> None:
+    organisation = OrganisationFactory(name="Centre", slug="centre")
+    caseworker = UserFactory()
+    response = admin_client.post(  # type: ignore[attr-defined]
+        f"/en/admin/accounts/organisation/{organisation.pk}/change/",
+        {
+            "name": "Centre",
+            "slug": "centre",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+            "memberships-0-user": str(caseworker.pk),
+            "memberships-0-role": "caseworker",
+            "memberships-0-organisation": str(organisation.pk),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert caseworker.groups.filter(name="caseworker").exists()
