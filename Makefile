@@ -37,6 +37,7 @@ run: $(BIN)/.installed catalogues
 lint: $(BIN)/.installed
 	@echo "==> ruff"
 	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check --quiet . || { echo "Run: .venv/bin/ruff format ." >&2; exit 1; }
 
 pytest: $(BIN)/.installed catalogues
 	@$(STACK) exec -- bash -c '\

@@ -7,9 +7,8 @@ from django.db import transaction
 from portal.accounts import actions as account_actions
 from portal.accounts.models import Membership, Organisation, User
 from portal.accounts.roles import Role
+from portal.demo_accounts import DEMO_ACCOUNTS, PASSWORD_SUFFIX
 from portal.models import HomeNotice
-
-DEMO_PASSWORD_SUFFIX = "-demo-2026"  # noqa: S105 - demo accounts, printed by `make run`
 
 ORGANISATIONS = [
     {"slug": "welcome-desk", "name": "Accueil des habitants — Ville", "is_accredited": True},
@@ -19,16 +18,6 @@ ORGANISATIONS = [
         "is_accredited": True,
     },
     {"slug": "health-centre", "name": "Centre de santé municipal", "is_accredited": False},
-]
-
-# username, roles, preferred language, (organisation slug, organisation role) or None
-USERS = [
-    ("admin", [Role.CITY_ADMIN], "fr", None),
-    ("editor", [Role.CONTENT_EDITOR], "fr", None),
-    ("translator", [Role.TRANSLATOR], "ar", None),
-    ("caseworker", [], "fr", ("welcome-desk", Role.CASEWORKER)),
-    ("orgadmin", [], "es", ("solidarity-association", Role.ORGANISATION_ADMIN)),
-    ("officer", [Role.COUNCIL_MEMBER, Role.PB_OFFICER], "fr", None),
 ]
 
 # Translated in four languages only, so that Persian, Ukrainian, Tigrinya and Pashto
@@ -88,24 +77,25 @@ def seed_demo() -> dict[str, int]:
             added["organisations"] += 1
         organisations[data["slug"]] = organisation
 
-    for username, roles, language, membership in USERS:
-        if User.objects.filter(username=username).exists():
+    for account in DEMO_ACCOUNTS:
+        if User.objects.filter(username=account.username).exists():
             continue
+        roles = [Role(role) for role in account.roles]
         user = account_actions.user_create(
-            username=username,
-            password=username + DEMO_PASSWORD_SUFFIX,
-            preferred_language=language,
+            username=account.username,
+            password=account.username + PASSWORD_SUFFIX,
+            preferred_language=account.language,
             roles=roles,
             is_staff=True,
             is_superuser=Role.CITY_ADMIN in roles,
             notify=False,
         )
         added["users"] += 1
-        if membership is not None:
-            slug, role = membership
+        if account.membership is not None:
+            slug, role = account.membership
             if not Membership.objects.filter(user=user, organisation=organisations[slug]).exists():
                 account_actions.membership_create(
-                    user=user, organisation=organisations[slug], role=role.value
+                    user=user, organisation=organisations[slug], role=role
                 )
 
     for data in NOTICES:

@@ -21,15 +21,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from portal import embedded
+from portal.demo_accounts import DEMO_ACCOUNTS, PASSWORD_SUFFIX
 
 BASE_DIR = embedded.BASE_DIR
-DEMO_LOGINS = (
-    ("admin", "city admin"),
-    ("editor", "content editor"),
-    ("translator", "translator"),
-    ("caseworker", "caseworker, Welcome desk"),
-    ("officer", "council member and PB officer"),
-)
 
 
 class SetupError(Exception):
@@ -152,8 +146,11 @@ def run(port: int) -> int:
                 "\n"
                 f"  The portal is running on http://127.0.0.1:{port}/\n"
                 f"  Admin: http://127.0.0.1:{port}/fr/admin/\n"
-                "  Demo logins (password = username + '-demo-2026'):\n"
-                + "".join(f"    {login:<12} {role}\n" for login, role in DEMO_LOGINS)
+                f"  Demo logins (password: the username followed by {PASSWORD_SUFFIX}):\n"
+                + "".join(
+                    f"    {account.username:<12} {account.description}\n"
+                    for account in DEMO_ACCOUNTS
+                )
                 + "  Press Ctrl-C to stop everything.\n",
                 flush=True,
             )

@@ -37,14 +37,21 @@ def test_docker_compose_config_accepts_the_file() -> None:
             pytest.fail("CI installs Debian's docker-compose to validate the file")
         pytest.skip("no docker compose here: apt-get install docker-compose")
     result = subprocess.run(
-        [*command, "config", "-q"], cwd=BASE_DIR, env={**os.environ, **COMPOSE_ENV},
-        capture_output=True, text=True, check=False,
+        [*command, "config", "-q"],
+        cwd=BASE_DIR,
+        env={**os.environ, **COMPOSE_ENV},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     missing = subprocess.run(
-        [*command, "config", "-q"], cwd=BASE_DIR,
+        [*command, "config", "-q"],
+        cwd=BASE_DIR,
         env={key: value for key, value in os.environ.items() if key not in COMPOSE_ENV},
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert missing.returncode != 0
     assert "POSTGRES_PASSWORD" in missing.stderr

@@ -129,3 +129,25 @@ def test_make_run_serves_every_language_and_stops_cleanly(tmp_path: Path) -> Non
     assert "added: 0 organisations, 0 users, 0 notices" in result.stdout, (
         result.stdout + result.stderr
     )
+
+
+def test_too_old_python_gets_a_clear_message(tmp_path: Path) -> None:
+    for name in ("Makefile", "pyproject.toml", "requirements.lock", "requirements-dev.lock"):
+        (tmp_path / name).write_bytes((BASE_DIR / name).read_bytes())
+    old_python = tmp_path / "python3.9"
+    old_python.write_text(
+        '#!/bin/sh\ncase "$*" in *version_info*) exit 1;; esac\necho "Python 3.9.2"\n'
+    )
+    old_python.chmod(0o755)
+    result = subprocess.run(
+        ["make", "test", f"PYTHON={old_python}"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Python 3.11 or newer is needed" in result.stderr
+    assert "Python 3.9.2" in result.stderr
+    assert not (tmp_path / ".venv").exists()

@@ -76,3 +76,13 @@ def test_stylesheet_uses_logical_properties_only() -> None:
     font_faces = re.findall(r"@font-face\s*{[^}]*}", css)
     assert len(font_faces) == 4
     assert all("unicode-range:" in face for face in font_faces)
+
+
+def test_api_schema_and_docs_are_served_without_a_third_party_cdn(client: Client) -> None:
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    assert schema.json()["openapi"].startswith("3.")
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    assert "cdn.jsdelivr.net" not in docs.content.decode()
+    assert "/static/drf_spectacular_sidecar/" in docs.content.decode()

@@ -1,0 +1,38 @@
+"""The demo accounts, as data: `seed_demo` creates them and `make run` prints them.
+
+Importable without Django being set up (no models here).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+PASSWORD_SUFFIX = "-demo-2026"  # noqa: S105 - demo accounts, printed by `make run`
+
+
+class DemoAccount(NamedTuple):
+    username: str
+    description: str
+    roles: tuple[str, ...]  # global roles (group names)
+    language: str
+    membership: tuple[str, str] | None  # (organisation slug, organisation role)
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("admin", "city admin", ("city_admin",), "fr", None),
+    DemoAccount("editor", "content editor", ("content_editor",), "fr", None),
+    DemoAccount("translator", "translator (Arabic)", ("translator",), "ar", None),
+    DemoAccount(
+        "caseworker", "caseworker at the welcome desk", (), "fr", ("welcome-desk", "caseworker")
+    ),
+    DemoAccount(
+        "orgadmin",
+        "admin of an association",
+        (),
+        "es",
+        ("solidarity-association", "organisation_admin"),
+    ),
+    DemoAccount(
+        "officer", "council member and PB officer", ("council_member", "pb_officer"), "fr", None
+    ),
+)
