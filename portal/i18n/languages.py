@@ -82,11 +82,63 @@ class TranslatedText:
         return self.text
 
 
+def reader_language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+def language_chain(requested: str) -> list[str]:
+    """The reader's language followed by its fallback chain."""
+    return [requested, *fallback_chain(requested)]
+
+
+def version_language(approved: list[str], requested: str | None = None) -> str | None:
+    """The first language along the reader's chain that has an approved version."""
+    for code in language_chain(requested or reader_language()):
+        if code in approved:
+            return code
+    return None
+
+
+def field_value(obj: object, field: str, language: str) -> str:
+    return str(getattr(obj, f"{field}_{language.replace('-', '_')}", None) or "")
+
+
 def text_in_language(obj: object, field: str, language: str | None = None) -> TranslatedText:
     """The value of a modeltranslation field in `language`, or along its fallback chain."""
-    requested = language or get_language() or settings.LANGUAGE_CODE
-    for code in [requested, *fallback_chain(requested)]:
-        value = getattr(obj, f"{field}_{code.replace('-', '_')}", None)
+    requested = language or reader_language()
+    for code in language_chain(requested):
+        value = field_value(obj, field, code)
         if value:
             return TranslatedText(text=value, language=code, requested=requested)
     return TranslatedText(text="", language=requested, requested=requested)
+
+
+def text_of_version(
+    obj: object, field: str, version: str, requested: str | None = None
+) -> TranslatedText:
+    """The field's text in one chosen version (e.g. the approved one), no mixing."""
+    return TranslatedText(
+        text=field_value(obj, field, version),
+        language=version,
+        requested=requested or reader_language(),
+    )
+
+
+# PostgreSQL text-search configurations; languages without one use "simple".
+SEARCH_CONFIGS = {
+    "fr": "french",
+    "en": "english",
+    "es": "spanish",
+    "ar": "arabic",
+    "ca": "catalan",
+    "it": "italian",
+    "pt": "portuguese",
+    "de": "german",
+    "ru": "russian",
+    "tr": "turkish",
+}
+
+
+def search_config(code: str) -> str:
+    configs = {**SEARCH_CONFIGS, **getattr(settings, "PORTAL_SEARCH_CONFIGS", {})}
+    return configs.get(code, configs.get(code.split("-")[0], "simple"))

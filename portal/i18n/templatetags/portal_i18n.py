@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from django import template
 
-from portal.i18n.languages import TranslatedText, language_name, text_in_language
+from portal.i18n.languages import (
+    TranslatedText,
+    direction,
+    field_value,
+    language_name,
+    text_in_language,
+)
 
 register = template.Library()
 
@@ -25,3 +31,28 @@ def fallback_notice(*texts: TranslatedText) -> dict[str, object]:
         "requested_name": language_name(fallback.requested),
         "shown_name": language_name(fallback.language),
     }
+
+
+@register.filter(name="language_name")
+def language_name_filter(code: str) -> str:
+    """`{{ "fr"|language_name }}`: the language's name in the reader's language."""
+    return language_name(code)
+
+
+@register.filter(name="language_direction")
+def language_direction_filter(code: str) -> str:
+    return direction(code)
+
+
+@register.filter
+def field_in(obj: object, language: str) -> dict[str, str]:
+    """`{{ article|field_in:"ar" }}`: the object's translated fields in one language."""
+    from modeltranslation.translator import translator
+
+    fields = translator.get_options_for_model(type(obj)).get_field_names()
+    return {field: field_value(obj, field, language) for field in fields}
+
+
+@register.filter
+def get_item(mapping: dict[str, object], key: str) -> object:
+    return mapping.get(key, "")
