@@ -5,8 +5,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# No system packages needed: psycopg2-binary bundles libpq, and catalogues are
-# compiled in Python (polib).
+# Pango for WeasyPrint (the guide's PDF booklet) and DejaVu fonts for its text layer.
+# psycopg2-binary bundles libpq; catalogues are compiled in Python (polib).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system portal \
     && useradd --system --gid portal --home-dir /app --shell /usr/sbin/nologin portal
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.apps import apps as django_apps
 from django.db import transaction
 
 from portal.accounts import actions as account_actions
 from portal.accounts.models import Membership, Organisation, User
-from portal.accounts.roles import Role
+from portal.accounts.roles import Role, sync_role_permissions
 from portal.demo_accounts import DEMO_ACCOUNTS, PASSWORD_SUFFIX
 from portal.models import HomeNotice
 
@@ -69,6 +70,9 @@ NOTICES = [
 def seed_demo() -> dict[str, int]:
     """Create the demo data; running it again changes nothing. Returns what it added."""
     added = {"organisations": 0, "users": 0, "notices": 0}
+    # The role groups come from migrations; make sure they are whole (a test database
+    # that was flushed, or a group deleted by hand, would otherwise break the seed).
+    sync_role_permissions(django_apps)
     organisations = {}
     for data in ORGANISATIONS:
         organisation = Organisation.objects.filter(slug=data["slug"]).first()

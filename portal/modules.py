@@ -29,7 +29,7 @@ MODULES = (
             "Health care, school, housing, work, legal help: what every resident "
             "of the city can ask for, whatever their papers."
         ),
-        is_built=False,
+        is_built=True,
     ),
     Module(
         slug="services",

@@ -24,6 +24,12 @@ class Role(models.TextChoices):
 # "app_label.codename" of each role. Apps add theirs here when they add models and
 # call `sync_role_permissions` from a data migration; unknown codenames are skipped so
 # the list can name models of apps that do not exist yet.
+GUIDE_EDITING = [
+    f"rights_guide.{verb}_{model}"
+    for verb in ("view", "add", "change", "delete")
+    for model in ("article", "topic", "situation")
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CASEWORKER: [],
     Role.ORGANISATION_ADMIN: [
@@ -38,8 +44,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "portal.add_homenotice",
         "portal.change_homenotice",
         "portal.delete_homenotice",
+        *GUIDE_EDITING,
     ],
-    Role.TRANSLATOR: ["portal.view_homenotice", "portal.change_homenotice"],
+    Role.TRANSLATOR: [
+        "portal.view_homenotice",
+        "portal.change_homenotice",
+        "rights_guide.view_article",
+        "rights_guide.change_article",
+        "rights_guide.view_topic",
+        "rights_guide.change_topic",
+        "rights_guide.view_situation",
+        "rights_guide.change_situation",
+    ],
     Role.COUNCIL_MEMBER: [],
     Role.PB_OFFICER: [],
     Role.CITY_ADMIN: [
@@ -59,6 +75,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "portal.add_homenotice",
         "portal.change_homenotice",
         "portal.delete_homenotice",
+        *GUIDE_EDITING,
     ],
 }
 
