@@ -43,3 +43,30 @@ def page_without_javascript(browser: object) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def page_with_javascript(browser: object) -> Iterator[object]:
+    """For running axe-core, which is JavaScript; the portal's pages themselves need none."""
+    context = browser.new_context(locale="fr-FR")  # type: ignore[attr-defined]
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def axe_violations(page: object) -> list[dict[str, object]]:
+    """axe-core's WCAG 2.x A/AA violations on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {
+        "runOnly": {
+            "type": "tag",
+            "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+        },
+        "resultTypes": ["violations"],
+    }
+    results = Axe().run(page, options=options)
+    return [
+        {"id": violation["id"], "nodes": [node["target"] for node in violation["nodes"]][:3]}
+        for violation in results.response["violations"]
+    ]
