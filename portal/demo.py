@@ -110,8 +110,6 @@ def seed_demo() -> dict[str, int]:
             setattr(notice, f"title_{language}", text)
         for language, text in data["body"].items():
             setattr(notice, f"body_{language}", text)
-        notice.title = data["title"]["fr"]
-        notice.body = data["body"]["fr"]
         notice.full_clean()
         notice.save()
         added["notices"] += 1

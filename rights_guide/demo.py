@@ -19,10 +19,11 @@ CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
 
 def _set_translations(obj: object, field: str, texts: dict[str, str]) -> None:
     enabled = {code for code, _name in settings.LANGUAGES}
+    # Only the per-language fields: assigning `obj.<field>` would write into whatever
+    # language happens to be active (modeltranslation's descriptor).
     for language, text in texts.items():
         if language in enabled:
             setattr(obj, f"{field}_{language.replace('-', '_')}", text)
-    setattr(obj, field, texts.get(settings.LANGUAGE_CODE) or next(iter(texts.values())))
 
 
 def _get_or_create(

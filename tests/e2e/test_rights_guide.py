@@ -42,9 +42,9 @@ def test_arabic_reader_questionnaire_article_and_booklet(
     page.locator("ul.cards a[href$='/domiciliation/']").click()
     page.wait_for_url("**/domiciliation/")
     assert page.locator("html").get_attribute("dir") == "rtl"
-    assert page.locator("article").get_attribute("lang") == "ar"
+    assert page.locator("article .body").get_attribute("lang") == "ar"
     heading = page.locator("h1").inner_text()
-    assert any("\u0600" <= character <= "\u06ff" for character in heading)
+    assert any("\u0600" <= character <= "\u06ff" for character in heading), (heading, page.url)
 
     booklet = page.locator("ul.actions a[href$='booklet.pdf']")
     assert booklet.is_visible()

@@ -27,9 +27,9 @@ def test_article_in_reader_language_has_no_notice(client: Client) -> None:
         approved_languages=["fr", "ar"],
     )
     page = client.get(url(article, "ar")).content.decode()
-    assert "<h1>الرعاية</h1>" in page
+    assert '<h1 lang="ar" dir="rtl">الرعاية</h1>' in page
     assert 'class="fallback-notice"' not in page
-    assert '<article lang="ar" dir="rtl">' in page
+    assert '<div class="body" lang="ar" dir="rtl">' in page
 
 
 def test_unapproved_translation_is_not_shown_reader_gets_fallback_with_notice(
@@ -40,8 +40,8 @@ def test_unapproved_translation_is_not_shown_reader_gets_fallback_with_notice(
     )
     page = client.get(url(article, "es")).content.decode()
     assert "Borrador sin revisar" not in page
-    assert "<h1>Soins urgents</h1>" in page
-    assert '<article lang="fr" dir="ltr">' in page
+    assert '<h1 lang="fr" dir="ltr">Soins urgents</h1>' in page
+    assert '<div class="body" lang="fr" dir="ltr">' in page
     notice = page.split('class="fallback-notice"', 1)[1].split("</p>", 1)[0]
     assert "español" in notice.lower() and "francés" in notice.lower()
 
@@ -143,3 +143,14 @@ def test_editor_change_in_admin_is_audited(client: Client) -> None:
     entry = AuditEntry.objects.get(object_pk=str(article.pk))
     assert entry.actor == editor
     assert entry.action == "change"
+
+
+def test_dates_are_iso_where_django_has_no_formats(client: Client) -> None:
+    article = ArticleFactory(approved_languages=["fr"])
+    assert "2026-09-01" in client.get(url(article, "ti")).content.decode()
+    french = client.get(url(article, "fr")).content.decode()
+    assert "1 septembre 2026" in french
+    # The reader's notice is not marked as being in the article's language.
+    tigrinya = client.get(url(article, "ti")).content.decode()
+    assert '<p class="fallback-notice" role="note">' in tigrinya
+    assert tigrinya.index('class="fallback-notice"') < tigrinya.index('<h1 lang="fr"')

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import datetime
+
 from django import template
+from django.utils import formats
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from portal.i18n.languages import (
     TranslatedText,
@@ -56,3 +61,17 @@ def field_in(obj: object, language: str) -> dict[str, str]:
 @register.filter
 def get_item(mapping: dict[str, object], key: str) -> object:
     return mapping.get(key, "")
+
+
+@register.filter
+def reader_date(value: datetime.date | None) -> str:
+    """A date in the reader's format where Django knows it, else as 2026-09-15.
+
+    Django has no formats (nor month names) for Tigrinya, Pashto and other languages
+    added by the portal; an ISO date reads the same in every script.
+    """
+    if value is None:
+        return ""
+    if formats.get_format_modules(get_language()):
+        return date_format(value, "DATE_FORMAT")
+    return value.isoformat()
