@@ -108,6 +108,7 @@ class EmbeddedPostgres:
         # 'stop': pgserver counts the processes using the server and stops it when the
         # last one exits, so `make test` during `make run` shares one server.
         self.server = pgserver.get_server(postgres_dir(), cleanup_mode="stop")
+        self._ensure_connections()
         info = self.server.get_postmaster_info()
         self.socket_dir = Path(info.socket_dir)
         exists = self.server.psql(
@@ -115,6 +116,31 @@ class EmbeddedPostgres:
         )
         if "(1 row)" not in exists:
             self.server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+
+    def _ensure_connections(self) -> None:
+        """Room for the concurrency tests (200 simultaneous ballots) and a running portal.
+
+        Set once in the data directory; the server restarts once to apply it.
+        """
+        if "300" in self.server.psql("SHOW max_connections;"):
+            return
+        from pgserver import _commands  # the pg_ctl pgserver itself uses
+
+        self.server.psql("ALTER SYSTEM SET max_connections = 300;")
+        _commands.pg_ctl(
+            ["-w", "restart"], pgdata=self.server.pgdata, user=self.server.system_user, timeout=60
+        )
+        self.server._postmaster_info = None
+        info = None
+        deadline = time.monotonic() + 30
+        from pgserver.utils import PostmasterInfo
+
+        while time.monotonic() < deadline:
+            info = PostmasterInfo.read_from_pgdata(self.server.pgdata)
+            if info is not None and info.is_running() and info.status == "ready":
+                break
+            time.sleep(0.2)
+        self.server._postmaster_info = info
 
     def url(self) -> str:
         return f"postgres://postgres@{quote(str(self.socket_dir), safe='')}/{DATABASE_NAME}"

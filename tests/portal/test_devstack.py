@@ -133,7 +133,13 @@ def test_make_run_serves_every_language_and_stops_cleanly(tmp_path: Path) -> Non
 
 
 def test_too_old_python_gets_a_clear_message(tmp_path: Path) -> None:
-    for name in ("Makefile", "pyproject.toml", "requirements.lock", "requirements-dev.lock"):
+    for name in (
+        "Makefile",
+        "pyproject.toml",
+        "requirements.lock",
+        "requirements-dev.lock",
+        "requirements-crosscheck.lock",
+    ):
         (tmp_path / name).write_bytes((BASE_DIR / name).read_bytes())
     old_python = tmp_path / "python3.9"
     old_python.write_text(
