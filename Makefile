@@ -16,7 +16,7 @@ help:
 	@echo "make lint   - ruff"
 	@echo "make check-deploy - Django's deployment checks with production settings"
 
-$(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock
+$(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock requirements-crosscheck.lock
 	@if [ -z "$(PYTHON)" ]; then echo "Error: Python 3.11 or newer is needed, and no python3 was found." >&2; exit 2; fi
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
 	  echo "Error: Python 3.11 or newer is needed; $(PYTHON) is $$($(PYTHON) -V 2>&1). Set PYTHON=/path/to/python3.11." >&2; exit 2; }
@@ -24,6 +24,7 @@ $(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-crosscheck.lock
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
