@@ -59,7 +59,7 @@ MODULES = (
             "The council of foreign residents, its meetings and recommendations, "
             "and the participatory budget."
         ),
-        is_built=False,
+        is_built=True,
     ),
 )
 

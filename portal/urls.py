@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/guide/", include("rights_guide.api_urls")),
+    path("api/v1/participation/", include("participation.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(

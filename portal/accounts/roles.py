@@ -30,6 +30,12 @@ GUIDE_EDITING = [
     for model in ("article", "topic", "situation")
 ]
 
+PB_RUNNING = [
+    f"participation.{verb}_{model}"
+    for verb in ("view", "add", "change")
+    for model in ("process", "district", "proposal")
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CASEWORKER: [],
     Role.ORGANISATION_ADMIN: [
@@ -57,7 +63,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "rights_guide.change_situation",
     ],
     Role.COUNCIL_MEMBER: [],
-    Role.PB_OFFICER: [],
+    Role.PB_OFFICER: [*PB_RUNNING, "participation.view_eligibilitycodebatch"],
     Role.CITY_ADMIN: [
         "accounts.view_user",
         "accounts.add_user",
@@ -76,6 +82,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "portal.change_homenotice",
         "portal.delete_homenotice",
         *GUIDE_EDITING,
+        *PB_RUNNING,
     ],
 }
 

@@ -221,6 +221,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_THROTTLE_RATES": {"ballot": env.str("BALLOT_API_RATE", default="30/hour")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Right to the City portal API",

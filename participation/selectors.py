@@ -1,0 +1,131 @@
+"""Reads of the participatory budget; each page costs a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+
+from participation.models import Ballot, BallotChoice, District, Process, Proposal, Rule
+
+
+def process_list() -> QuerySet[Process]:
+    return Process.objects.all()
+
+
+def process_get(*, slug: str) -> Process:
+    process = (
+        Process.objects.prefetch_related(
+            Prefetch("districts", queryset=District.objects.order_by("name")),
+            "districts__results",
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if process is None:
+        raise Http404("no such budget")
+    return process
+
+
+def proposal_list(*, process: Process) -> QuerySet[Proposal]:
+    return (
+        Proposal.objects.filter(process=process)
+        .select_related("district")
+        .annotate(support_count=Count("supporters"))
+        .order_by("district__name", "status", "pk")
+    )
+
+
+def ballot_projects(*, district: District) -> QuerySet[Proposal]:
+    return Proposal.objects.filter(district=district, status=Proposal.Status.FEASIBLE).order_by(
+        "pk"
+    )
+
+
+@dataclass
+class ProjectResult:
+    proposal: Proposal
+    votes: int
+    supporters: int
+    is_selected: dict[str, bool] = field(default_factory=dict)
+    explanation: dict[str, Any] = field(default_factory=dict)
+    bar_percent: float = 0.0
+
+
+@dataclass
+class DistrictResult:
+    district: District
+    projects: list[ProjectResult]
+    spent: dict[str, Decimal]
+    ballot_count: int
+    official_rule: str
+
+
+def results_for(*, process: Process) -> list[DistrictResult]:
+    """Each district's projects with votes and whether greedy and MES select them."""
+    proposals = {
+        proposal.pk: proposal
+        for proposal in Proposal.objects.filter(process=process, status=Proposal.Status.FEASIBLE)
+    }
+    output = []
+    for district in process.districts.all():
+        results = {result.rule: result for result in district.results.all()}
+        if not results:
+            continue
+        details = results.get(Rule.MES, results.get(Rule.GREEDY)).details  # type: ignore[union-attr]
+        votes = {int(pk): count for pk, count in details.get("votes", {}).items()}
+        supporters = {int(pk): count for pk, count in details.get("supporters", {}).items()}
+        explanation = (
+            results[Rule.MES].details.get("explanation", {}) if Rule.MES in results else {}
+        )
+        most = max(votes.values(), default=0) or 1
+        projects = []
+        for pk, proposal in proposals.items():
+            if proposal.district_id != district.pk:
+                continue
+            projects.append(
+                ProjectResult(
+                    proposal=proposal,
+                    votes=votes.get(pk, 0),
+                    supporters=supporters.get(pk, 0),
+                    is_selected={rule: pk in result.selected for rule, result in results.items()},
+                    explanation=explanation.get("projects", {}).get(str(pk), {}),
+                    bar_percent=round(100 * votes.get(pk, 0) / most, 1),
+                )
+            )
+        projects.sort(key=lambda project: (-project.votes, project.proposal.pk))
+        output.append(
+            DistrictResult(
+                district=district,
+                projects=projects,
+                spent={rule: result.cost for rule, result in results.items()},
+                ballot_count=max(result.ballot_count for result in results.values()),
+                official_rule=process.official_rule,
+            )
+        )
+    return output
+
+
+def turnout_by_channel(*, process: Process) -> dict[str, int]:
+    counts = dict(
+        Ballot.objects.filter(process=process)
+        .values_list("channel")
+        .annotate(count=Count("id"))
+        .values_list("channel", "count")
+    )
+    return {channel: counts.get(channel, 0) for channel in Ballot.Channel.values}
+
+
+def published_ballots(*, process: Process) -> QuerySet[Ballot]:
+    """The ballots with their receipt fingerprints and choices, for anyone to check."""
+    return (
+        Ballot.objects.filter(process=process, receipt_hash__isnull=False)
+        .select_related("district")
+        .prefetch_related(
+            Prefetch("choices", queryset=BallotChoice.objects.order_by("proposal_id"))
+        )
+        .order_by("receipt_hash")
+    )

@@ -1,0 +1,353 @@
+"""Public and officer pages of the participatory budget.
+
+The voting pages work without JavaScript and without cookies: the eligibility code is
+the voter's credential, carried from step to step in the form, so these forms are
+exempt from Django's CSRF cookie (a forged request would need the voter's code).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from participation import actions, selectors
+from participation.forms import CodeBatchForm, CodeForm, PaperEntryForm, ProposalForm, ReceiptForm
+from participation.models import BallotType, District, PaperSheet, Phase, Process
+from participation.pb_export import process_district_pb
+
+FAILED_CODE_LIMIT = 20  # per address and hour, against guessing codes
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "participation/index.html", {"processes": selectors.process_list()})
+
+
+def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    process = selectors.process_get(slug=slug)
+    return render(
+        request,
+        "participation/process.html",
+        {"process": process, "proposals": selectors.proposal_list(process=process)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose(request: HttpRequest, slug: str) -> HttpResponse:
+    process = selectors.process_get(slug=slug)
+    form = ProposalForm(request.POST or None, process=process)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.proposal_submit(
+                process=process,
+                district=form.cleaned_data["district"],
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                estimated_cost=form.cleaned_data["estimated_cost"],
+                language=get_language(),
+                author=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("participation:process", slug=process.slug)
+    return render(request, "participation/propose.html", {"process": process, "form": form})
+
+
+def _client_key(request: HttpRequest) -> str:
+    return f"pb-code-failures:{request.META.get('REMOTE_ADDR', '')}"
+
+
+def _too_many_failures(request: HttpRequest) -> bool:
+    return int(cache.get(_client_key(request), 0)) >= FAILED_CODE_LIMIT
+
+
+def _count_failure(request: HttpRequest) -> None:
+    key = _client_key(request)
+    if not cache.add(key, 1, timeout=3600):
+        cache.incr(key)
+
+
+def _choices_from(request: HttpRequest, process: Process) -> dict[int, int]:
+    """The voter's choices from the form, as {proposal id: points}."""
+    choices: dict[int, int] = {}
+    if process.ballot_type == BallotType.APPROVAL:
+        for value in request.POST.getlist("project"):
+            if value.isdigit():
+                choices[int(value)] = 1
+        return choices
+    for key, value in request.POST.items():
+        if key.startswith("points-") and key[7:].isdigit() and value.strip():
+            if not value.strip().isdigit():
+                raise actions.BallotRefused("points", _("Points must be whole numbers."))
+            if int(value) > 0:
+                choices[int(key[7:])] = int(value)
+    return choices
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def vote(request: HttpRequest, slug: str) -> HttpResponse:
+    """Code → choose → review → cast → receipt, each step a plain form post."""
+    process = selectors.process_get(slug=slug)
+    if process.phase != Phase.VOTING:
+        return render(request, "participation/vote_closed.html", {"process": process})
+    if request.method == "GET":
+        return render(
+            request,
+            "participation/vote_code.html",
+            {"process": process, "form": CodeForm(process=process)},
+        )
+    if _too_many_failures(request):
+        return render(
+            request,
+            "participation/vote_code.html",
+            {
+                "process": process,
+                "form": CodeForm(process=process),
+                "problem": _("Too many wrong codes from this connection. Try again in an hour."),
+            },
+            status=429,
+        )
+    form = CodeForm(request.POST, process=process)
+    if not form.is_valid():
+        return render(
+            request, "participation/vote_code.html", {"process": process, "form": form}, status=400
+        )
+    code = form.cleaned_data["code"]
+    district: District = form.cleaned_data["district"]
+    problem = actions.code_problem(process=process, code=code)
+    if problem:
+        _count_failure(request)
+        return render(
+            request,
+            "participation/vote_code.html",
+            {"process": process, "form": form, "problem": problem},
+            status=400,
+        )
+    step = request.POST.get("step", "choose")
+    projects = list(selectors.ballot_projects(district=district))
+    context: dict[str, Any] = {
+        "process": process,
+        "district": district,
+        "code": code,
+        "projects": projects,
+    }
+    try:
+        choices = _choices_from(request, process)
+    except actions.BallotRefused as refusal:
+        return render(
+            request,
+            "participation/vote_choose.html",
+            {**context, "problem": refusal.message, "choices": {}},
+            status=400,
+        )
+    context["choices"] = choices
+    if step == "choose" or request.POST.get("change"):
+        return render(request, "participation/vote_choose.html", context)
+    try:
+        chosen = actions.ballot_check(process=process, district=district, choices=choices)
+    except actions.BallotRefused as refusal:
+        return render(
+            request,
+            "participation/vote_choose.html",
+            {**context, "problem": refusal.message},
+            status=400,
+        )
+    if step == "review":
+        total = sum(proposal.cost for proposal in chosen)
+        return render(
+            request, "participation/vote_review.html", {**context, "chosen": chosen, "total": total}
+        )
+    try:
+        cast = actions.ballot_cast(process=process, district=district, code=code, choices=choices)
+    except actions.BallotRefused as refusal:
+        template = (
+            "participation/vote_code.html"
+            if refusal.code in {"used", "unknown_code", "malformed", "closed"}
+            else "participation/vote_choose.html"
+        )
+        return render(
+            request,
+            template,
+            {**context, "form": CodeForm(process=process), "problem": refusal.message},
+            status=409 if refusal.code == "used" else 400,
+        )
+    return render(
+        request, "participation/vote_receipt.html", {"process": process, "receipt": cast.receipt}
+    )
+
+
+@never_cache
+def receipt(request: HttpRequest, slug: str) -> HttpResponse:
+    process = selectors.process_get(slug=slug)
+    form = ReceiptForm(request.GET or None)
+    context: dict[str, Any] = {"process": process, "form": form, "checked": False}
+    if form.is_bound and form.is_valid():
+        context["checked"] = True
+        context["ballot"] = actions.receipt_check(
+            process=process, receipt=form.cleaned_data["receipt"]
+        )
+    return render(request, "participation/receipt.html", context)
+
+
+def results(request: HttpRequest, slug: str) -> HttpResponse:
+    process = selectors.process_get(slug=slug)
+    if process.phase != Phase.RESULTS:
+        raise Http404("results are not published yet")
+    return render(
+        request,
+        "participation/results.html",
+        {
+            "process": process,
+            "districts": selectors.results_for(process=process),
+            "turnout": selectors.turnout_by_channel(process=process),
+        },
+    )
+
+
+def ballots(request: HttpRequest, slug: str) -> HttpResponse:
+    process = selectors.process_get(slug=slug)
+    if process.phase != Phase.RESULTS or not process.publish_receipt_hashes:
+        raise Http404("the ballot list is not published")
+    return render(
+        request,
+        "participation/ballots.html",
+        {"process": process, "ballots": selectors.published_ballots(process=process)[:5000]},
+    )
+
+
+def export_pb(request: HttpRequest, slug: str, district_slug: str) -> HttpResponse:
+    process = selectors.process_get(slug=slug)
+    if process.phase != Phase.RESULTS:
+        raise Http404("results are not published yet")
+    district = next((d for d in process.districts.all() if d.slug == district_slug), None)
+    if district is None:
+        raise Http404("no such district")
+    response = HttpResponse(
+        process_district_pb(district=district), content_type="text/plain; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{process.slug}-{district.slug}.pb"'
+    return response
+
+
+# --- Officers -----------------------------------------------------------------------------------
+
+
+def _officer(request: HttpRequest) -> None:
+    user = request.user
+    if not (user.is_superuser or user.groups.filter(name="pb_officer").exists()):  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+@login_required
+@never_cache
+def officer(request: HttpRequest, slug: str) -> HttpResponse:
+    _officer(request)
+    process = selectors.process_get(slug=slug)
+    problem = None
+    if request.method == "POST" and request.POST.get("advance"):
+        try:
+            actions.process_advance(
+                process=process, to_phase=Phase(request.POST["advance"]), actor=request.user
+            )  # type: ignore[arg-type]
+        except (ValidationError, ValueError) as error:
+            problem = " ".join(getattr(error, "messages", [str(error)]))
+        else:
+            return redirect("participation:officer", slug=slug)
+    sheets = PaperSheet.objects.filter(process=process, status=PaperSheet.Status.MISMATCH)
+    return render(
+        request,
+        "participation/officer.html",
+        {
+            "process": process,
+            "mismatched": sheets,
+            "problem": problem,
+            "next_phase": process.next_phase,
+        },
+    )
+
+
+@login_required
+@never_cache
+def officer_codes(request: HttpRequest, slug: str) -> HttpResponse:
+    _officer(request)
+    process = selectors.process_get(slug=slug)
+    form = CodeBatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch, printed = actions.code_batch_create(
+                process=process,
+                label=form.cleaned_data["label"],
+                size=form.cleaned_data["size"],
+                officer=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return render(
+                request,
+                "participation/officer_codes_print.html",
+                {"process": process, "batch": batch, "codes": printed},
+            )
+    return render(request, "participation/officer_codes.html", {"process": process, "form": form})
+
+
+@login_required
+@never_cache
+def officer_paper(request: HttpRequest, slug: str) -> HttpResponse:
+    _officer(request)
+    process = selectors.process_get(slug=slug)
+    form = PaperEntryForm(request.POST or None, process=process)
+    message = None
+    sheet_id = request.POST.get("reconcile") if request.method == "POST" else None
+    if request.method == "POST" and form.is_valid():
+        district = form.cleaned_data["district"]
+        try:
+            choices = _choices_from(request, process)
+            if sheet_id:
+                sheet = PaperSheet.objects.get(pk=int(sheet_id), process=process)
+                sheet = actions.paper_sheet_reconcile(
+                    sheet=sheet, district=district, choices=choices, officer=request.user
+                )  # type: ignore[arg-type]
+            else:
+                sheet = actions.paper_entry_record(
+                    process=process,
+                    district=district,
+                    booth=form.cleaned_data["booth"],
+                    sheet_number=form.cleaned_data["sheet_number"],
+                    officer=request.user,  # type: ignore[arg-type]
+                    choices=choices,
+                )
+        except actions.BallotRefused as refusal:
+            form.add_error(None, refusal.message)
+        except (ValidationError, PaperSheet.DoesNotExist, ValueError) as error:
+            form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            message = sheet.get_status_display()
+    districts = [
+        (district, list(selectors.ballot_projects(district=district)))
+        for district in process.districts.all()
+    ]
+    return render(
+        request,
+        "participation/officer_paper.html",
+        {
+            "process": process,
+            "form": form,
+            "districts": districts,
+            "message": message,
+            "reconcile": sheet_id or request.GET.get("reconcile", ""),
+        },
+    )
