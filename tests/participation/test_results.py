@@ -89,3 +89,12 @@ def test_pb_export_recomputes_to_the_same_winners(client: Client, counted, capsy
     download = client.get(f"/fr/participate/{process.slug}/results/city.pb")
     assert download.status_code == 200
     assert download.content.decode() == exported
+
+
+def test_chart_bars_grow_from_the_right_in_right_to_left_pages(client: Client, counted) -> None:  # type: ignore[no-untyped-def]
+    process, _district, _big, _small = counted
+    actions.process_tally(process=process)
+    arabic = client.get(f"/ar/participate/{process.slug}/results/").content.decode()
+    french = client.get(f"/fr/participate/{process.slug}/results/").content.decode()
+    assert 'transform="translate(100 0) scale(-1 1)"' in arabic
+    assert "scale(-1 1)" not in french
