@@ -3,6 +3,7 @@ decides the outcome can be changed there (the actions refuse it too)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
@@ -44,12 +45,41 @@ class ProposalAdmin(TabbedTranslationAdmin):
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         if obj is not None and obj.process.is_frozen:
             return [field.name for field in obj._meta.fields]
-        return ("status",)
+        return ()
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        """Texts and costs are saved as typed; a change of status is the feasibility review,
+        which goes through the action (reason required, audited, refused once frozen)."""
         try:
             actions.ensure_not_frozen(obj.process)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return
+        decided = obj.status
+        obj.status = (
+            Proposal.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
+            if change
+            else Proposal.Status.SUBMITTED
+        ) or Proposal.Status.SUBMITTED
         super().save_model(request, obj, form, change)
+        if decided == obj.status or decided == Proposal.Status.SUBMITTED:
+            return
+        language, reason = next(
+            (
+                (code, getattr(obj, f"review_reason_{code}", "") or "")
+                for code, _name in settings.LANGUAGES
+                if getattr(obj, f"review_reason_{code}", "")
+            ),
+            (settings.LANGUAGE_CODE, ""),
+        )
+        try:
+            actions.proposal_review(
+                proposal=obj,
+                is_feasible=decided == Proposal.Status.FEASIBLE,
+                final_cost=obj.final_cost,
+                reason=reason,
+                language=language,
+                actor=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))

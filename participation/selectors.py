@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from participation.models import Ballot, BallotChoice, District, Process, Proposal, Rule
@@ -30,13 +30,23 @@ def process_get(*, slug: str) -> Process:
     return process
 
 
-def proposal_list(*, process: Process) -> QuerySet[Proposal]:
-    return (
+def proposal_list(*, process: Process, user: Any = None) -> QuerySet[Proposal]:
+    """The process's proposals with their support counts, and whether `user` supports each."""
+    proposals = (
         Proposal.objects.filter(process=process)
         .select_related("district")
-        .annotate(support_count=Count("supporters"))
+        .annotate(support_count=Count("supporters", distinct=True))
         .order_by("district__name", "status", "pk")
     )
+    if user is not None and user.is_authenticated:
+        proposals = proposals.annotate(
+            is_supported=Exists(
+                Proposal.supporters.through.objects.filter(
+                    proposal_id=OuterRef("pk"), user_id=user.pk
+                )
+            )
+        )
+    return proposals
 
 
 def ballot_projects(*, district: District) -> QuerySet[Proposal]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:slug>/", views.process_detail, name="process"),
     path("<slug:slug>/propose/", views.propose, name="propose"),
     path("<slug:slug>/vote/", views.vote, name="vote"),
+    path("<slug:slug>/proposals/<int:proposal_id>/support/", views.support, name="support"),
     path("<slug:slug>/receipt/", views.receipt, name="receipt"),
     path("<slug:slug>/results/", views.results, name="results"),
     path("<slug:slug>/ballots/", views.ballots, name="ballots"),

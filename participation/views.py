@@ -37,7 +37,10 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "participation/process.html",
-        {"process": process, "proposals": selectors.proposal_list(process=process)},
+        {
+            "process": process,
+            "proposals": selectors.proposal_list(process=process, user=request.user),
+        },
     )
 
 
@@ -62,6 +65,30 @@ def propose(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             return redirect("participation:process", slug=process.slug)
     return render(request, "participation/propose.html", {"process": process, "form": form})
+
+
+@login_required
+@require_http_methods(["POST"])
+def support(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
+    """A resident with an account supports a proposal (once; again changes nothing)."""
+    process = selectors.process_get(slug=slug)
+    proposal = process.proposals.filter(pk=proposal_id).first()
+    if proposal is None:
+        raise Http404("no such proposal")
+    try:
+        actions.proposal_support(proposal=proposal, user=request.user)  # type: ignore[arg-type]
+    except ValidationError:
+        return render(
+            request,
+            "participation/process.html",
+            {
+                "process": process,
+                "proposals": selectors.proposal_list(process=process),
+                "problem": _("Support is closed for this budget."),
+            },
+            status=400,
+        )
+    return redirect(f"{request.path.rsplit('/proposals/', 1)[0]}/#proposal-{proposal.pk}")
 
 
 def _client_key(request: HttpRequest) -> str:

@@ -73,3 +73,23 @@ def test_results_show_both_rules(
     }
     assert page.locator("svg.chart").count() == 1
     assert axe_violations(page) == []
+
+
+def test_live_budget_counter_is_an_enhancement(
+    live_server: object, page_with_javascript: object, demo: None
+) -> None:
+    page = page_with_javascript
+    page.goto(f"{live_server.url}/fr/participate/budget-2026/vote/")  # type: ignore[attr-defined]
+    page.fill("input[name=code]", DEMO_CODES[1])
+    page.get_by_label("Centre-ville").check()
+    page.locator("form button[type=submit]").click()
+    from playwright.sync_api import expect
+
+    counter = page.locator("#budget-counter")
+    expect(counter).to_be_visible()  # shown by the script, once it has run
+    page.locator("input[name=project]").nth(0).check()  # 120 000 €
+    expect(counter).to_contain_text("120")
+    assert "300" in counter.inner_text()
+    for checkbox in page.locator("input[name=project]").all():
+        checkbox.check()
+    expect(counter).to_have_class("meta over-budget")

@@ -168,3 +168,60 @@ def test_unfeasible_needs_a_reason_and_stays_visible(officers, client) -> None: 
     )
     page = client.get(f"/fr/participate/{district.process.slug}/").content.decode()
     assert "Un tramway" in page and "Trop cher pour un seul quartier." in page
+
+
+def test_residents_support_proposals_once(client) -> None:  # type: ignore[no-untyped-def]
+    district = DistrictFactory(process__phase=Phase.PROPOSALS)
+    proposal = ProjectFactory(district=district, status=Proposal.Status.SUBMITTED, final_cost=None)
+    url = f"/fr/participate/{district.process.slug}/proposals/{proposal.pk}/support/"
+    assert client.post(url).status_code == 302  # to the login page
+    assert proposal.supporters.count() == 0
+    resident = account_actions.user_create(username="nadia", password=None, notify=False)
+    client.force_login(resident)
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302
+    assert proposal.supporters.count() == 1
+    page = client.get(f"/fr/participate/{district.process.slug}/").content.decode()
+    assert "Vous soutenez ce projet" in page
+    district.process.phase = Phase.VOTING
+    district.process.save()
+    other = account_actions.user_create(username="omar", password=None, notify=False)
+    client.force_login(other)
+    assert client.post(url).status_code == 400
+    assert proposal.supporters.count() == 1
+
+
+def test_feasibility_review_in_the_admin_goes_through_the_action(admin_client) -> None:  # type: ignore[no-untyped-def]
+    from portal.audit.models import AuditEntry
+
+    district = DistrictFactory(process__phase=Phase.REVIEW)
+    proposal = ProjectFactory(
+        district=district,
+        status=Proposal.Status.SUBMITTED,
+        final_cost=None,
+        title_fr="Un tramway",
+        description_fr="Vers la gare.",
+    )
+    url = f"/fr/admin/participation/proposal/{proposal.pk}/change/"
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        name: ("" if form[name].value() is None else form[name].value()) for name in form.fields
+    }
+    data.update(status="unfeasible", review_reason_fr="Trop cher pour un seul quartier.")
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.UNFEASIBLE
+    assert proposal.review_reason_fr == "Trop cher pour un seul quartier."
+    assert AuditEntry.objects.filter(object_pk=str(proposal.pk), detail="review").exists()
+    # Without a reason the review is refused and the status stays.
+    other = ProjectFactory(district=district, status=Proposal.Status.SUBMITTED, final_cost=None)
+    url = f"/fr/admin/participation/proposal/{other.pk}/change/"
+    form = admin_client.get(url).context["adminform"].form
+    data = {
+        name: ("" if form[name].value() is None else form[name].value()) for name in form.fields
+    }
+    data.update(status="unfeasible")
+    admin_client.post(url, data)
+    other.refresh_from_db()
+    assert other.status == Proposal.Status.SUBMITTED
