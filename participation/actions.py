@@ -73,6 +73,7 @@ def proposal_submit(
     estimated_cost: Decimal,
     language: str,
     author: User | None,
+    photo: object | None = None,
 ) -> Proposal:
     if process.phase != Phase.PROPOSALS:
         raise ValidationError(_("This budget does not take proposals any more."))
@@ -85,6 +86,8 @@ def proposal_submit(
         estimated_cost=estimated_cost,
         author=author,
     )
+    if photo:
+        proposal.photo = photo
     setattr(proposal, f"title_{language}", title)
     setattr(proposal, f"description_{language}", description)
     proposal.full_clean()

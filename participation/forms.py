@@ -37,6 +37,13 @@ class ProposalForm(forms.Form):
     estimated_cost = forms.DecimalField(
         label=_("Estimated cost (euros)"), min_value=Decimal(0), max_digits=12, decimal_places=2
     )
+    photo = forms.ImageField(label=_("photo (optional)"), required=False)
+
+    def clean_photo(self):  # type: ignore[no-untyped-def]
+        photo = self.cleaned_data.get("photo")
+        if photo and photo.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The photo must be smaller than 5 MB."))
+        return photo
 
     def __init__(self, *args: object, process: Process, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

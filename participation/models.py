@@ -135,6 +135,7 @@ class Proposal(TimeStampedModel):
     final_cost = models.DecimalField(
         _("cost after review"), max_digits=14, decimal_places=2, null=True, blank=True
     )
+    photo = models.ImageField(_("photo (optional)"), upload_to="proposals/%Y/", blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
     )

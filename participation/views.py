@@ -48,7 +48,7 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def propose(request: HttpRequest, slug: str) -> HttpResponse:
     process = selectors.process_get(slug=slug)
-    form = ProposalForm(request.POST or None, process=process)
+    form = ProposalForm(request.POST or None, request.FILES or None, process=process)
     if request.method == "POST" and form.is_valid():
         try:
             actions.proposal_submit(
@@ -59,6 +59,7 @@ def propose(request: HttpRequest, slug: str) -> HttpResponse:
                 estimated_cost=form.cleaned_data["estimated_cost"],
                 language=get_language(),
                 author=request.user,  # type: ignore[arg-type]
+                photo=form.cleaned_data.get("photo"),
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from portal import views
@@ -22,6 +23,9 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
+
+if settings.SERVE_MEDIA:  # development only: nginx serves /media/ in production
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", views.media)]
 
 handler400 = views.bad_request
 handler403 = views.permission_denied

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.views.generic import TemplateView
+from django.views.static import serve
 
 from portal import health
 from portal.modules import MODULES, module_by_slug
@@ -38,6 +39,11 @@ class ModulePlaceholderView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["module"] = module_by_slug(self.module_slug)
         return context
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Uploaded files in development (nginx serves /media/ in production)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -9,5 +9,6 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{OUTBOX_LOG_DIR /
 vars().update(EMAIL_CONFIG)
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 WHITENOISE_USE_FINDERS = True
+SERVE_MEDIA = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 WHITENOISE_AUTOREFRESH = True

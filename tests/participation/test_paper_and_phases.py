@@ -205,7 +205,9 @@ def test_feasibility_review_in_the_admin_goes_through_the_action(admin_client) -
     url = f"/fr/admin/participation/proposal/{proposal.pk}/change/"
     form = admin_client.get(url).context["adminform"].form
     data = {
-        name: ("" if form[name].value() is None else form[name].value()) for name in form.fields
+        name: ("" if form[name].value() is None else form[name].value())
+        for name in form.fields
+        if name != "photo"
     }
     data.update(status="unfeasible", review_reason_fr="Trop cher pour un seul quartier.")
     response = admin_client.post(url, data)
@@ -219,7 +221,9 @@ def test_feasibility_review_in_the_admin_goes_through_the_action(admin_client) -
     url = f"/fr/admin/participation/proposal/{other.pk}/change/"
     form = admin_client.get(url).context["adminform"].form
     data = {
-        name: ("" if form[name].value() is None else form[name].value()) for name in form.fields
+        name: ("" if form[name].value() is None else form[name].value())
+        for name in form.fields
+        if name != "photo"
     }
     data.update(status="unfeasible")
     admin_client.post(url, data)

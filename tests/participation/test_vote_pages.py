@@ -111,3 +111,86 @@ def test_proposal_needs_an_account_and_is_stored_in_the_writer_language(client: 
     proposal = district.proposals.get()
     assert proposal.title_ar == "حديقة للأطفال" and proposal.source_language == "ar"
     assert proposal.status == "submitted" and proposal.author == resident
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (20, 90, 120)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_proposal_with_a_photo(client: Client, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.accounts import actions as account_actions
+
+    settings.MEDIA_ROOT = tmp_path
+    district = DistrictFactory(process__phase=Phase.PROPOSALS)
+    client.force_login(account_actions.user_create(username="lea", password=None, notify=False))
+    url = f"/fr/participate/{district.process.slug}/propose/"
+    photo = SimpleUploadedFile("jardin.png", _png(), content_type="image/png")
+    response = client.post(
+        url,
+        {
+            "title": "Un jardin",
+            "description": "Au sud.",
+            "district": district.pk,
+            "estimated_cost": "9000",
+            "photo": photo,
+        },
+    )
+    assert response.status_code == 302
+    proposal = district.proposals.get()
+    page = client.get(f"/fr/participate/{district.process.slug}/").content.decode()
+    assert proposal.photo.url in page
+    assert client.get(proposal.photo.url).status_code == 200
+    not_an_image = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
+    response = client.post(
+        url,
+        {
+            "title": "Autre",
+            "description": "-",
+            "district": district.pk,
+            "estimated_cost": "10",
+            "photo": not_an_image,
+        },
+    )
+    assert response.status_code == 200 and district.proposals.count() == 1
+
+
+def test_officer_pages_are_for_officers(client: Client) -> None:
+    from portal.accounts import actions as account_actions
+    from portal.accounts.roles import Role
+
+    district = DistrictFactory()
+    project = ProjectFactory(district=district)
+    slug = district.process.slug
+    resident = account_actions.user_create(username="res", password=None, notify=False)
+    client.force_login(resident)
+    assert client.get(f"/fr/participate/{slug}/officer/").status_code == 403
+    officers = [
+        account_actions.user_create(
+            username=f"off{index}", password=None, roles=[Role.PB_OFFICER], notify=False
+        )
+        for index in range(2)
+    ]
+    client.force_login(officers[0])
+    page = client.post(f"/fr/participate/{slug}/officer/codes/", {"label": "Mairie", "size": "3"})
+    printed = re.findall(r"<code>([A-Z2-7-]{32})</code>", page.content.decode())
+    assert len(printed) == 3 and page["Cache-Control"].startswith("max-age=0")
+    for officer in officers:
+        client.force_login(officer)
+        client.post(
+            f"/fr/participate/{slug}/officer/paper/",
+            {
+                "booth": "Mairie",
+                "sheet_number": "1",
+                "district": district.pk,
+                "project": [project.pk],
+            },
+        )
+    assert Ballot.objects.get().channel == "paper"
