@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.text import slugify
 
 from portal.accounts.models import Membership, Organisation, User
-from portal.accounts.roles import Role
+from portal.accounts.roles import Role, sync_role_permissions
 from portal.notifications.actions import notification_enqueue
 
 
@@ -39,7 +40,7 @@ def user_create(
     user.full_clean()
     user.save()
     if roles:
-        user.groups.add(*Group.objects.filter(name__in=[str(role) for role in roles]))
+        user.groups.add(*(role_group(role) for role in roles))
     if notify and email:
         notification_enqueue(
             channel="email",
@@ -60,10 +61,19 @@ def organisation_create(*, name: str, slug: str = "", is_accredited: bool = Fals
     return organisation
 
 
+def role_group(role: Role) -> Group:
+    """The group of a role; recreated with its permissions if someone deleted it."""
+    group = Group.objects.filter(name=str(role)).first()
+    if group is None:
+        sync_role_permissions(django_apps)
+        group = Group.objects.get(name=str(role))
+    return group
+
+
 def _sync_organisation_groups(user: User) -> None:
     roles = set(user.memberships.values_list("role", flat=True))
     for role in (Role.CASEWORKER, Role.ORGANISATION_ADMIN):
-        group = Group.objects.get(name=str(role))
+        group = role_group(role)
         if role.value in roles:
             user.groups.add(group)
         else:

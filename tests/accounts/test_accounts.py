@@ -122,3 +122,12 @@ def test_admin_membership_inline_goes_through_the_actions(admin_client: object) 
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert caseworker.groups.filter(name="caseworker").exists()
+
+
+def test_a_deleted_role_group_comes_back_with_its_permissions() -> None:
+    Group.objects.filter(name="caseworker").delete()
+    membership = actions.membership_create(
+        user=UserFactory(), organisation=OrganisationFactory(), role=Role.CASEWORKER
+    )
+    assert membership.user.groups.filter(name="caseworker").exists()
+    assert Group.objects.filter(name="city_admin").get().permissions.exists()
