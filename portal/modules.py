@@ -49,7 +49,7 @@ MODULES = (
             "How to register as a resident or get a postal address, and which "
             "documents can replace a passport or a lease."
         ),
-        is_built=False,
+        is_built=True,
     ),
     Module(
         slug="participate",

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from portal import views
+from registration import views as registration_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -12,6 +13,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/guide/", include("rights_guide.api_urls")),
     path("api/v1/participation/", include("participation.api_urls")),
+    path(
+        "api/v1/registration/verify/",
+        registration_views.verify_api,
+        name="registration-verify-api",
+    ),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,9 +1,13 @@
 from django.urls import path
 
-from portal.views import ModulePlaceholderView
+from registration import views
 
 app_name = "registration"
 
 urlpatterns = [
-    path("", ModulePlaceholderView.as_view(module_slug="register"), name="index"),
+    path("", views.checklist, name="index"),
+    path("request-form.pdf", views.request_form, name="request-form"),
+    path("verify/", views.verify, name="verify"),
+    path("counter/", views.counter, name="counter"),
+    path("statistics/", views.statistics, name="statistics"),
 ]

@@ -130,6 +130,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.notifications.tasks.notification_requeue_pending_task",
         "schedule": timedelta(minutes=1),
     },
+    "registration-erase-expired": {
+        "task": "registration.tasks.attestation_erase_expired_task",
+        "schedule": crontab(hour=2, minute=41),
+    },
     "notifications-purge-delivered": {
         "task": "portal.notifications.tasks.notification_purge_delivered_task",
         "schedule": crontab(hour=3, minute=17),
@@ -200,6 +204,16 @@ STORAGES = {
 # Comma-separated Fernet keys, newest first; kept apart from SECRET_KEY. Rotate with
 # `manage.py rotate_encryption_keys` after putting a new key first.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+
+# --- Registration helper --------------------------------------------------------------
+# Key of the duplicate-detection pseudonym (HMAC), kept out of the database and apart
+# from SECRET_KEY and the field encryption keys.
+REGISTRATION_PSEUDONYM_KEY = env.str("REGISTRATION_PSEUDONYM_KEY", default="")
+REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=90)
+PORTAL_NEIGHBOURHOODS = env.list(
+    "PORTAL_NEIGHBOURHOODS", default=["centre", "north", "south", "east", "west"]
+)
+VERIFY_RATE_PER_HOUR = env.int("VERIFY_RATE_PER_HOUR", default=60)
 
 # --- Notifications ----------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

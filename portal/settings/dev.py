@@ -10,5 +10,6 @@ vars().update(EMAIL_CONFIG)
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 WHITENOISE_USE_FINDERS = True
 SERVE_MEDIA = True
+REGISTRATION_PSEUDONYM_KEY = REGISTRATION_PSEUDONYM_KEY or "dev-only-pseudonym-key"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 WHITENOISE_AUTOREFRESH = True

@@ -8,7 +8,14 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
 
-_REQUIRED = ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "FIELD_ENCRYPTION_KEYS")
+_REQUIRED = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "ALLOWED_HOSTS",
+    "FIELD_ENCRYPTION_KEYS",
+    "REGISTRATION_PSEUDONYM_KEY",
+)
 _missing = [name for name in _REQUIRED if not env.str(name, default="").strip()]
 if _missing:
     raise ImproperlyConfigured(
@@ -28,6 +35,7 @@ CACHES["default"]["LOCATION"] = REDIS_URL
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+REGISTRATION_PSEUDONYM_KEY = env.str("REGISTRATION_PSEUDONYM_KEY")
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default="/app/staticfiles"))
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default="/app/media"))
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")

@@ -15,6 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_H
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 WHITENOISE_USE_FINDERS = True
 SERVE_MEDIA = True
+REGISTRATION_PSEUDONYM_KEY = "test-only-pseudonym-key"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 OUTBOX_LOG_DIR = BASE_DIR / "var" / "test-outbox"
 DATABASES["default"]["CONN_MAX_AGE"] = 0

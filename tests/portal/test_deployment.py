@@ -17,6 +17,7 @@ COMPOSE_ENV = {
     "SECRET_KEY": "x" * 50,
     "FIELD_ENCRYPTION_KEYS": "x",
     "ALLOWED_HOSTS": "portal.example.org",
+    "REGISTRATION_PSEUDONYM_KEY": "x",
 }
 
 

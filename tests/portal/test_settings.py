@@ -18,6 +18,7 @@ PRODUCTION = {
     "REDIS_URL": "redis://127.0.0.1:1/0",
     "ALLOWED_HOSTS": "portal.example.org",
     "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    "REGISTRATION_PSEUDONYM_KEY": "production-test-pseudonym-key-0123456789",
 }
 
 
@@ -45,7 +46,15 @@ def test_check_deploy_passes_at_warning_level() -> None:
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "FIELD_ENCRYPTION_KEYS"]
+    "missing",
+    [
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "ALLOWED_HOSTS",
+        "FIELD_ENCRYPTION_KEYS",
+        "REGISTRATION_PSEUDONYM_KEY",
+    ],
 )
 def test_missing_secret_stops_start_up_naming_it(missing: str) -> None:
     environment = {key: value for key, value in PRODUCTION.items() if key != missing}

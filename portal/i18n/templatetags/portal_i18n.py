@@ -63,6 +63,13 @@ def get_item(mapping: dict[str, object], key: str) -> object:
     return mapping.get(key, "")
 
 
+@register.simple_tag
+def table_cell(table: object, row: object, column: object) -> object:
+    """A suppressed statistics cell shows as '<11'."""
+    value = table.cell(row, column)  # type: ignore[attr-defined]
+    return "<11" if value is None else value
+
+
 @register.filter
 def reader_date(value: datetime.date | None) -> str:
     """A date in the reader's format where Django knows it, else as 2026-09-15.
