@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from portal import views
-from registration import views as registration_views
+from registration import api as registration_api
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -15,7 +15,7 @@ urlpatterns = [
     path("api/v1/participation/", include("participation.api_urls")),
     path(
         "api/v1/registration/verify/",
-        registration_views.verify_api,
+        registration_api.AttestationVerifyApi.as_view(),
         name="registration-verify-api",
     ),
 ]

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -84,22 +84,6 @@ def verify(request: HttpRequest) -> HttpResponse:
         result = actions.attestation_verify(code=code)
     response = render(
         request, "registration/verify.html", {"code": code, "result": result}, status=status
-    )
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def verify_api(request: HttpRequest) -> JsonResponse:
-    code = request.GET.get("code", "")[:64]
-    if _too_many(request, "verify"):
-        return JsonResponse({"detail": "Too many checks; try again later."}, status=429)
-    result = actions.attestation_verify(code=code)
-    response = JsonResponse(
-        {
-            "status": result.status,
-            "valid_from": result.valid_from.isoformat() if result.valid_from else None,
-            "valid_until": result.valid_until.isoformat() if result.valid_until else None,
-        }
     )
     response["Cache-Control"] = "no-store"
     return response

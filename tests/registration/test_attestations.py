@@ -198,3 +198,18 @@ def test_pg_dump_holds_no_planted_identity(client: Client, counters) -> None:  #
     assert "registration_attestation" in dump
     for planted in (PLANTED["display_name"], "Plantedname", "Canaris Plantés"):
         assert planted not in dump
+
+
+def test_retention_task_run_twice(counters) -> None:  # type: ignore[no-untyped-def]
+    from registration.tasks import attestation_erase_expired_task
+
+    old = issue(counters["welcome"])
+    Attestation.objects.filter(pk=old.attestation.pk).update(valid_until=datetime.date(2020, 1, 1))
+    assert attestation_erase_expired_task.run() == 1
+    assert attestation_erase_expired_task.run() == 0
+    assert Attestation.objects.get().status == "erased"
+
+
+def test_verify_api_is_in_the_openapi_schema(client: Client) -> None:
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    assert "/api/v1/registration/verify/" in schema["paths"]
