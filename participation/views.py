@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +23,7 @@ from participation import actions, selectors
 from participation.forms import CodeBatchForm, CodeForm, PaperEntryForm, ProposalForm, ReceiptForm
 from participation.models import BallotType, District, PaperSheet, Phase, Process
 from participation.pb_export import process_district_pb
+from portal import ratelimit
 
 FAILED_CODE_LIMIT = 20  # per address and hour, against guessing codes
 
@@ -92,20 +92,6 @@ def support(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
     return redirect(f"{request.path.rsplit('/proposals/', 1)[0]}/#proposal-{proposal.pk}")
 
 
-def _client_key(request: HttpRequest) -> str:
-    return f"pb-code-failures:{request.META.get('REMOTE_ADDR', '')}"
-
-
-def _too_many_failures(request: HttpRequest) -> bool:
-    return int(cache.get(_client_key(request), 0)) >= FAILED_CODE_LIMIT
-
-
-def _count_failure(request: HttpRequest) -> None:
-    key = _client_key(request)
-    if not cache.add(key, 1, timeout=3600):
-        cache.incr(key)
-
-
 def _choices_from(request: HttpRequest, process: Process) -> dict[int, int]:
     """The voter's choices from the form, as {proposal id: points}."""
     choices: dict[int, int] = {}
@@ -137,7 +123,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
             "participation/vote_code.html",
             {"process": process, "form": CodeForm(process=process)},
         )
-    if _too_many_failures(request):
+    if ratelimit.is_over(request, scope="pb-code-failures", limit=FAILED_CODE_LIMIT):
         return render(
             request,
             "participation/vote_code.html",
@@ -157,7 +143,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     district: District = form.cleaned_data["district"]
     problem = actions.code_problem(process=process, code=code)
     if problem:
-        _count_failure(request)
+        ratelimit.record(request, scope="pb-code-failures")
         return render(
             request,
             "participation/vote_code.html",

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal import ratelimit
 from registration import actions
 
 
@@ -31,11 +31,7 @@ class AttestationVerifyApi(APIView):
         ),
     )
     def get(self, request: Request) -> Response:
-        key = f"verify:{request.META.get('REMOTE_ADDR', '')}"
-        if (
-            not cache.add(key, 1, timeout=3600)
-            and int(cache.incr(key)) > settings.VERIFY_RATE_PER_HOUR
-        ):
+        if ratelimit.hit(request, scope="verify", limit=settings.VERIFY_RATE_PER_HOUR):
             return Response({"detail": "Too many checks; try again later."}, status=429)
         result = actions.attestation_verify(code=request.query_params.get("code", "")[:64])
         response = Response(

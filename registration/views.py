@@ -8,7 +8,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from participation import codes
 from participation.models import Phase, Process
+from portal import ratelimit
 from registration import actions, pdf
 from registration.checklist import advise
 from registration.forms import AttestationForm, ChecklistForm, CodeForm
@@ -66,20 +66,13 @@ def request_form(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _too_many(request: HttpRequest, scope: str) -> bool:
-    key = f"{scope}:{request.META.get('REMOTE_ADDR', '')}"
-    if cache.add(key, 1, timeout=3600):
-        return False
-    return int(cache.incr(key)) > settings.VERIFY_RATE_PER_HOUR
-
-
 def verify(request: HttpRequest) -> HttpResponse:
     """Anyone checks a code: valid / expired / revoked / unknown, and the dates only."""
     code = request.GET.get("code", "")[:64]
     result = None
     status = 200
     if code:
-        if _too_many(request, "verify"):
+        if ratelimit.hit(request, scope="verify", limit=settings.VERIFY_RATE_PER_HOUR):
             return render(request, "registration/verify.html", {"limited": True}, status=429)
         result = actions.attestation_verify(code=code)
     response = render(
