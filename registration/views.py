@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -22,7 +23,7 @@ from portal import ratelimit
 from registration import actions, pdf
 from registration.checklist import advise
 from registration.forms import AttestationForm, ChecklistForm, CodeForm
-from registration.models import Route
+from registration.models import Attestation, Route
 
 
 def _advice(request: HttpRequest) -> tuple[ChecklistForm, Any]:
@@ -87,11 +88,14 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 def _record_context(attestation: Any, code: str, **extra: Any) -> dict[str, Any]:
     processes = Process.objects.filter(phase__in=[Phase.REVIEW, Phase.VOTING])
+    state = actions.attestation_verify_state(attestation)
+    labels = {**dict(Attestation.Status.choices), "expired": _("expired")}
     return {
         "attestation": attestation,
         "code": code,
         "processes": processes,
-        "state": actions.attestation_verify_state(attestation),
+        "state": state,
+        "state_label": labels[state],
         **extra,
     }
 

@@ -155,3 +155,12 @@ def test_statistics_hide_small_cells_for_the_city_admin_only(client: Client, cou
     assert "&lt;11" in page and ">3<" not in page
     csv = client.get("/fr/register/statistics/", {"format": "csv"}).content.decode()
     assert "<11" in csv and ",3" not in csv
+
+
+def test_record_status_is_shown_in_the_reader_language(client: Client, counters) -> None:  # type: ignore[no-untyped-def]
+    from tests.registration.conftest import issue
+
+    issued = issue(counters["welcome"])
+    client.force_login(counters["welcome"])
+    page = client.post("/es/register/counter/", {"action": "open", "code": issued.code})
+    assert "<dd>válido</dd>" in page.content.decode()
