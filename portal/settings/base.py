@@ -122,6 +122,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that hands a task to a broker that is down must not hang: the outbox
+# row is committed anyway and beat hands it over later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A message not acknowledged within this time is given to another worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Periodic tasks, declared in one place.
