@@ -13,23 +13,17 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from portal.i18n.languages import direction, version_language
+from portal.pdf import font_css, render_pdf
 from rights_guide.models import Topic
 from rights_guide.selectors import topic_list, visible_articles
 
 TEMPLATE = "rights_guide/booklet.html"
-FONTS = (
-    "fonts/noto-naskh-arabic-arabic-400-normal.woff2",
-    "fonts/noto-naskh-arabic-arabic-700-normal.woff2",
-    "fonts/noto-sans-ethiopic-ethiopic-400-normal.woff2",
-    "fonts/noto-sans-ethiopic-ethiopic-700-normal.woff2",
-)
 
 
 def _directory() -> Path:
@@ -82,7 +76,6 @@ def _render_html(*, language: str, topic_id: int | None) -> str:
             ]
             if articles:
                 sections.append((topic, articles))
-        fonts = {path: Path(str(finders.find(path))).as_uri() for path in FONTS}
         return render_to_string(
             TEMPLATE,
             {
@@ -90,14 +83,13 @@ def _render_html(*, language: str, topic_id: int | None) -> str:
                 "language": language,
                 "direction": direction(language),
                 "single_topic": topic_id is not None,
-                "font_urls": fonts,
+                "font_css": font_css(),
             },
         )
 
 
 def booklet_build(*, language: str, topic_id: int | None) -> Path:
     """Build the PDF unless the current one exists; safe to run twice or concurrently."""
-    from weasyprint import HTML  # heavy import, worker only
 
     target = booklet_path(language=language, topic_id=topic_id)
     if target.exists():
@@ -107,10 +99,10 @@ def booklet_build(*, language: str, topic_id: int | None) -> Path:
         return target  # another worker is building it
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        document = HTML(string=_render_html(language=language, topic_id=topic_id))
+        data = render_pdf(_render_html(language=language, topic_id=topic_id))
         handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        os.close(handle)
-        document.write_pdf(temporary)
+        with os.fdopen(handle, "wb") as part:
+            part.write(data)
         os.replace(temporary, target)
         for old in target.parent.glob(f"{_stem(language, topic_id)}-*.pdf"):
             if old != target:
