@@ -24,6 +24,8 @@ from participation.forms import CodeBatchForm, CodeForm, PaperEntryForm, Proposa
 from participation.models import BallotType, District, PaperSheet, Phase, Process
 from participation.pb_export import process_district_pb
 from portal import ratelimit
+from portal.accounts.roles import Role
+from portal.accounts.selectors import user_has_role
 
 FAILED_CODE_LIMIT = 20  # per address and hour, against guessing codes
 
@@ -260,8 +262,7 @@ def export_pb(request: HttpRequest, slug: str, district_slug: str) -> HttpRespon
 
 
 def _officer(request: HttpRequest) -> None:
-    user = request.user
-    if not (user.is_superuser or user.groups.filter(name="pb_officer").exists()):  # type: ignore[union-attr]
+    if not user_has_role(user=request.user, role=Role.PB_OFFICER):  # type: ignore[arg-type]
         raise PermissionDenied
 
 

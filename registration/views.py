@@ -20,6 +20,8 @@ from django.views.decorators.http import require_http_methods
 from participation import codes
 from participation.models import Phase, Process
 from portal import ratelimit
+from portal.accounts.roles import Role
+from portal.accounts.selectors import user_has_role
 from registration import actions, pdf
 from registration.checklist import advise
 from registration.forms import AttestationForm, ChecklistForm, CodeForm
@@ -224,8 +226,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     """Counts for the city, with small cells hidden; no record behind them is reachable."""
     from registration.selectors import registration_statistics
 
-    user = request.user
-    if not (user.is_superuser or user.groups.filter(name="city_admin").exists()):  # type: ignore[union-attr]
+    if not user_has_role(user=request.user, role=Role.CITY_ADMIN):  # type: ignore[arg-type]
         raise PermissionDenied
     tables = registration_statistics()
     if request.GET.get("format") == "csv":

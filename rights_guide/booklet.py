@@ -90,7 +90,6 @@ def _render_html(*, language: str, topic_id: int | None) -> str:
 
 def booklet_build(*, language: str, topic_id: int | None) -> Path:
     """Build the PDF unless the current one exists; safe to run twice or concurrently."""
-
     target = booklet_path(language=language, topic_id=topic_id)
     if target.exists():
         return target

@@ -131,3 +131,15 @@ def test_a_deleted_role_group_comes_back_with_its_permissions() -> None:
     )
     assert membership.user.groups.filter(name="caseworker").exists()
     assert Group.objects.filter(name="city_admin").get().permissions.exists()
+
+
+def test_user_has_role_counts_city_admins_and_nobody_else() -> None:
+    from portal.accounts.selectors import user_has_role
+
+    officer = actions.user_create(username="o1", password=None, roles=[Role.PB_OFFICER])
+    city = actions.user_create(username="c1", password=None, roles=[Role.CITY_ADMIN])
+    editor = actions.user_create(username="e1", password=None, roles=[Role.CONTENT_EDITOR])
+    assert user_has_role(user=officer, role=Role.PB_OFFICER)
+    assert user_has_role(user=city, role=Role.PB_OFFICER)
+    assert not user_has_role(user=editor, role=Role.PB_OFFICER)
+    assert not user_has_role(user=officer, role=Role.CITY_ADMIN)
