@@ -33,6 +33,7 @@ from participation.models import (
 from portal.accounts.models import User
 from portal.audit.actions import audit_record
 from portal.audit.models import AuditAction
+from portal.i18n.languages import set_translations
 
 
 class BallotRefused(Exception):  # noqa: N818 - reads as what happened to the ballot
@@ -88,8 +89,8 @@ def proposal_submit(
     )
     if photo:
         proposal.photo = photo
-    setattr(proposal, f"title_{language}", title)
-    setattr(proposal, f"description_{language}", description)
+    set_translations(proposal, "title", {language: title})
+    set_translations(proposal, "description", {language: description})
     proposal.full_clean()
     proposal.save()
     return proposal
@@ -121,7 +122,7 @@ def proposal_review(
         raise ValidationError(_("A feasible proposal needs its cost after review."))
     proposal.status = Proposal.Status.FEASIBLE if is_feasible else Proposal.Status.UNFEASIBLE
     proposal.final_cost = final_cost
-    setattr(proposal, f"review_reason_{language}", reason)
+    set_translations(proposal, "review_reason", {language: reason})
     proposal.full_clean()
     proposal.save()
     audit_record(actor=actor, action=AuditAction.CHANGE, obj=proposal, detail="review")

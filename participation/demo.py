@@ -22,6 +22,7 @@ from participation.models import (
     Proposal,
     Rule,
 )
+from portal.i18n.languages import set_translations
 
 DEMO_CODES = [f"DEMOCODE{'A' * 16}{first}{second}" for first in "AB" for second in "ABCDE"]
 
@@ -186,8 +187,7 @@ CLOSED_PROJECTS = [
 
 
 def _texts(obj: object, field: str, texts: tuple[str, ...]) -> None:
-    for language, text in zip(LANGS, texts, strict=True):
-        setattr(obj, f"{field}_{language}", text)
+    set_translations(obj, field, dict(zip(LANGS, texts, strict=True)))
 
 
 def _process(

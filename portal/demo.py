@@ -9,6 +9,7 @@ from portal.accounts import actions as account_actions
 from portal.accounts.models import Membership, Organisation, User
 from portal.accounts.roles import Role, sync_role_permissions
 from portal.demo_accounts import DEMO_ACCOUNTS, PASSWORD_SUFFIX
+from portal.i18n.languages import set_translations
 from portal.models import HomeNotice
 
 ORGANISATIONS = [
@@ -106,10 +107,8 @@ def seed_demo() -> dict[str, int]:
         if HomeNotice.objects.filter(slug=data["slug"]).exists():
             continue
         notice = HomeNotice(slug=data["slug"], position=data["position"], is_published=True)
-        for language, text in data["title"].items():
-            setattr(notice, f"title_{language}", text)
-        for language, text in data["body"].items():
-            setattr(notice, f"body_{language}", text)
+        set_translations(notice, "title", data["title"])
+        set_translations(notice, "body", data["body"])
         notice.full_clean()
         notice.save()
         added["notices"] += 1

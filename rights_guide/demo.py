@@ -8,22 +8,13 @@ import datetime
 import json
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
+from portal.i18n.languages import set_translations
 from rights_guide.actions import guide_vocabulary_refresh
 from rights_guide.models import Article, Situation, Topic
 
 CONTENT_DIR = Path(__file__).resolve().parent / "demo_content"
-
-
-def _set_translations(obj: object, field: str, texts: dict[str, str]) -> None:
-    enabled = {code for code, _name in settings.LANGUAGES}
-    # Only the per-language fields: assigning `obj.<field>` would write into whatever
-    # language happens to be active (modeltranslation's descriptor).
-    for language, text in texts.items():
-        if language in enabled:
-            setattr(obj, f"{field}_{language.replace('-', '_')}", text)
 
 
 def _get_or_create(
@@ -39,7 +30,7 @@ def _get_or_create(
         return existing
     obj = model(slug=item["slug"], **values)
     for field in text_fields:
-        _set_translations(obj, field, item[field])  # type: ignore[arg-type]
+        set_translations(obj, field, item[field])  # type: ignore[arg-type]
     obj.full_clean()
     obj.save()
     added[counter] += 1
@@ -89,7 +80,7 @@ def seed() -> dict[str, int]:
             is_published=True,
         )
         for field in ("title", "summary", "body", "what_to_bring", "where_to_go"):
-            _set_translations(article, field, item[field])
+            set_translations(article, field, item[field])
         article.full_clean(exclude=["situations", "related_articles"])
         article.save()
         article.situations.set([situations[slug] for slug in item["situations"]])

@@ -103,6 +103,19 @@ def field_value(obj: object, field: str, language: str) -> str:
     return str(getattr(obj, f"{field}_{language.replace('-', '_')}", None) or "")
 
 
+def set_translations(obj: object, field: str, texts: dict[str, str]) -> None:
+    """Set a translated field's per-language values from {language: text}.
+
+    Only the per-language attributes are written: assigning `obj.<field>` itself would
+    go through modeltranslation's descriptor into whatever language happens to be
+    active. Languages that are not enabled are skipped.
+    """
+    enabled = set(enabled_codes())
+    for language, text in texts.items():
+        if language in enabled:
+            setattr(obj, f"{field}_{language.replace('-', '_')}", text)
+
+
 def text_in_language(obj: object, field: str, language: str | None = None) -> TranslatedText:
     """The value of a modeltranslation field in `language`, or along its fallback chain."""
     requested = language or reader_language()
