@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.text import slugify
 
-from portal.accounts.models import Membership, Organisation, User
+from portal.accounts.models import ApiToken, Membership, Organisation, User
 from portal.accounts.roles import Role, sync_role_permissions
 from portal.notifications.actions import notification_enqueue
 
@@ -107,3 +107,27 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
     membership.save(update_fields=["role", "updated_at"])
     _sync_organisation_groups(membership.user)
     return membership
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new API key for `user`'s system. The key is returned once and never stored."""
+    import secrets
+
+    from portal.accounts.authentication import key_digest
+
+    key = secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, prefix=key[:8], key_digest=key_digest(key))
+    token.full_clean()
+    token.save()
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    from django.utils import timezone
+
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+    return token

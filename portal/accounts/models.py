@@ -75,3 +75,31 @@ class Membership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+
+class ApiToken(TimeStampedModel):
+    """A key an organisation's own system uses to call the API as one of its accounts.
+
+    Only a SHA-256 digest of the key is stored; the key is shown once, when it is made.
+    The token acts with exactly the permissions of its user, so an organisation's system
+    sees what that organisation's caseworkers see and nothing more.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("account"),
+    )
+    name = models.CharField(_("what uses it"), max_length=100)
+    prefix = models.CharField(_("first characters"), max_length=8)
+    key_digest = models.CharField(max_length=64, unique=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
