@@ -54,6 +54,7 @@ check-deploy: $(BIN)/.installed
 	  SECRET_KEY=check-deploy-throwaway-$$(head -c 32 /dev/urandom | base64 | tr -d '/+=') \
 	  DATABASE_URL=postgres://check@127.0.0.1:1/check REDIS_URL=redis://127.0.0.1:1/0 \
 	  ALLOWED_HOSTS=portal.example.org REGISTRATION_PSEUDONYM_KEY=check-deploy-throwaway \
+	  REFERRAL_PSEUDONYM_KEY=check-deploy-throwaway \
 	  FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 

@@ -26,6 +26,9 @@ DEMO_ACCOUNTS = (
         "caseworker", "caseworker at the welcome desk", (), "fr", ("welcome-desk", "caseworker")
     ),
     DemoAccount(
+        "clinic", "caseworker at the health centre", (), "ar", ("health-centre", "caseworker")
+    ),
+    DemoAccount(
         "orgadmin",
         "admin of an association",
         (),

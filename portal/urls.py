@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/guide/", include("rights_guide.api_urls")),
     path("api/v1/participation/", include("participation.api_urls")),
+    path("api/v1/referrals/", include("services.api_urls")),
     path(
         "api/v1/registration/verify/",
         registration_api.AttestationVerifyApi.as_view(),
@@ -24,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("guide/", include("rights_guide.urls")),
     path("services/", include("services.urls")),
+    path("caseworker/", include("services.caseworker_urls")),
     path("register/", include("registration.urls")),
     path("participate/", include("participation.urls")),
     path("admin/", admin.site.urls),

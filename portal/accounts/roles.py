@@ -36,9 +36,15 @@ PB_RUNNING = [
     for model in ("process", "district", "proposal")
 ]
 
+# Organisation admins keep their services up to date (their own only: the admin's
+# querysets are scoped to their organisations).
+SERVICE_EDITING = [f"services.{verb}_service" for verb in ("view", "add", "change")]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CASEWORKER: [],
     Role.ORGANISATION_ADMIN: [
+        *SERVICE_EDITING,
+        "services.override_referral_consent",
         "accounts.view_membership",
         "accounts.add_membership",
         "accounts.delete_membership",
@@ -83,6 +89,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "portal.delete_homenotice",
         *GUIDE_EDITING,
         *PB_RUNNING,
+        *SERVICE_EDITING,
+        "services.view_taxonomy",
+        "services.add_taxonomy",
+        "services.change_taxonomy",
+        "services.view_taxonomyterm",
+        "services.add_taxonomyterm",
+        "services.change_taxonomyterm",
     ],
 }
 

@@ -137,6 +137,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registration.tasks.attestation_erase_expired_task",
         "schedule": crontab(hour=2, minute=41),
     },
+    "referrals-retention": {
+        "task": "services.tasks.referral_retention_task",
+        "schedule": crontab(hour=2, minute=53),
+    },
     "notifications-purge-delivered": {
         "task": "portal.notifications.tasks.notification_purge_delivered_task",
         "schedule": crontab(hour=3, minute=17),
@@ -208,6 +212,17 @@ STORAGES = {
 # `manage.py rotate_encryption_keys` after putting a new key first.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
+# Address of the portal as people reach it, for links in emails.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Referrals --------------------------------------------------------------------------
+# Secret from which each organisation's pseudonym key is derived; kept out of the database.
+REFERRAL_PSEUDONYM_KEY = env.str("REFERRAL_PSEUDONYM_KEY", default="")
+# Days after a referral closes before it is anonymised (notes, card code, pseudonym gone).
+REFERRAL_RETENTION_DAYS = env.int("REFERRAL_RETENTION_DAYS", default=180)
+# Days a note on a referral is kept (it is deleted earlier if the referral is anonymised).
+REFERRAL_NOTE_DAYS = env.int("REFERRAL_NOTE_DAYS", default=90)
+
 # --- Registration helper --------------------------------------------------------------
 # Key of the duplicate-detection pseudonym (HMAC), kept out of the database and apart
 # from SECRET_KEY and the field encryption keys.
@@ -238,6 +253,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_THROTTLE_RATES": {"ballot": env.str("BALLOT_API_RATE", default="30/hour")},
 }
@@ -250,6 +269,12 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI served from our own static files: no third-party CDN sees staff visits.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralStatusEnum": "services.models.Referral.Status",
+        "ReferralConsentEnum": "services.models.Referral.Consent",
+        "ReferralContactEnum": "services.models.Referral.Contact",
+        "ReferralDeclineReasonEnum": "services.models.Referral.DeclineReason",
+    },
 }
 
 # --- Logging: nothing personal is ever logged; messages carry ids only. -------------

@@ -11,5 +11,6 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 WHITENOISE_USE_FINDERS = True
 SERVE_MEDIA = True
 REGISTRATION_PSEUDONYM_KEY = REGISTRATION_PSEUDONYM_KEY or "dev-only-pseudonym-key"
+REFERRAL_PSEUDONYM_KEY = REFERRAL_PSEUDONYM_KEY or "dev-only-referral-key"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 WHITENOISE_AUTOREFRESH = True

@@ -1,7 +1,7 @@
 """Production settings: every secret comes from the environment, with no default.
 
-A missing SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS or FIELD_ENCRYPTION_KEYS
-stops the process at start-up with a message naming the variable.
+A missing SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS, FIELD_ENCRYPTION_KEYS or a
+pseudonym key stops the process at start-up with a message naming the variable.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -15,6 +15,7 @@ _REQUIRED = (
     "ALLOWED_HOSTS",
     "FIELD_ENCRYPTION_KEYS",
     "REGISTRATION_PSEUDONYM_KEY",
+    "REFERRAL_PSEUDONYM_KEY",
 )
 _missing = [name for name in _REQUIRED if not env.str(name, default="").strip()]
 if _missing:
@@ -36,6 +37,7 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
 REGISTRATION_PSEUDONYM_KEY = env.str("REGISTRATION_PSEUDONYM_KEY")
+REFERRAL_PSEUDONYM_KEY = env.str("REFERRAL_PSEUDONYM_KEY")
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default="/app/staticfiles"))
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default="/app/media"))
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")

@@ -16,6 +16,7 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 WHITENOISE_USE_FINDERS = True
 SERVE_MEDIA = True
 REGISTRATION_PSEUDONYM_KEY = "test-only-pseudonym-key"
+REFERRAL_PSEUDONYM_KEY = "test-only-referral-key"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 OUTBOX_LOG_DIR = BASE_DIR / "var" / "test-outbox"
 DATABASES["default"]["CONN_MAX_AGE"] = 0

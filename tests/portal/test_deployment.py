@@ -18,6 +18,7 @@ COMPOSE_ENV = {
     "FIELD_ENCRYPTION_KEYS": "x",
     "ALLOWED_HOSTS": "portal.example.org",
     "REGISTRATION_PSEUDONYM_KEY": "x",
+    "REFERRAL_PSEUDONYM_KEY": "x",
 }
 
 

@@ -19,6 +19,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "portal.example.org",
     "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     "REGISTRATION_PSEUDONYM_KEY": "production-test-pseudonym-key-0123456789",
+    "REFERRAL_PSEUDONYM_KEY": "production-test-referral-key-0123456789",
 }
 
 
@@ -54,6 +55,7 @@ def test_check_deploy_passes_at_warning_level() -> None:
         "ALLOWED_HOSTS",
         "FIELD_ENCRYPTION_KEYS",
         "REGISTRATION_PSEUDONYM_KEY",
+        "REFERRAL_PSEUDONYM_KEY",
     ],
 )
 def test_missing_secret_stops_start_up_naming_it(missing: str) -> None:

@@ -1,0 +1,295 @@
+"""Service pages (public) and the caseworker's referral screens (members only).
+
+Views parse input and call one action or selector; who may see and do what is decided
+in services.selectors and services.actions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from portal.accounts.models import Organisation
+from portal.accounts.roles import Role
+from portal.accounts.selectors import user_has_role
+from portal.i18n.languages import text_in_language
+from services import actions, charts, selectors
+from services.forms import NoteForm, ReferralForm, TransitionForm
+from services.models import Referral, Service
+
+
+def _messages(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
+    """A service's public page. Members of an organisation also see "refer a person"."""
+    try:
+        service = selectors.service_get(service_id=service_id)
+    except (Service.DoesNotExist, ValidationError):
+        raise Http404 from None
+    can_refer = bool(selectors.organisation_ids_of(user=request.user)) and (  # type: ignore[arg-type]
+        service.status == Service.Status.ACTIVE
+    )
+    response = render(
+        request,
+        "services/service_detail.html",
+        {
+            "service": service,
+            "name": text_in_language(service, "name"),
+            "description": text_in_language(service, "description"),
+            "can_refer": can_refer,
+        },
+    )
+    if request.user.is_authenticated:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _require_member(request: HttpRequest) -> set[int]:
+    organisations = selectors.organisation_ids_of(user=request.user)  # type: ignore[arg-type]
+    if not organisations:
+        raise PermissionDenied
+    return organisations
+
+
+@login_required
+@never_cache
+def referral_list(request: HttpRequest) -> HttpResponse:
+    """Inbox and outbox of the user's organisations, with simple filters."""
+    organisations = _require_member(request)
+    direction = request.GET.get("direction", "")
+    status = request.GET.get("status", "")
+    card = request.GET.get("card", "").strip()
+    token = actions.client_token_normalise(card) if card else ""
+    referrals = selectors.referral_list(
+        user=request.user,  # type: ignore[arg-type]
+        direction=direction,
+        status=status,
+        client_token=token,
+    )
+    if card and not token:
+        referrals = referrals.none()
+    received = [item for item in referrals if item.receiving_organisation_id in organisations]
+    sent = [item for item in referrals if item.sending_organisation_id in organisations]
+    admin_of = [
+        organisation
+        for organisation in Organisation.objects.filter(pk__in=organisations)
+        if selectors.is_organisation_admin(user=request.user, organisation_id=organisation.pk)  # type: ignore[arg-type]
+    ]
+    return render(
+        request,
+        "services/referral_list.html",
+        {
+            "received": received if direction in {"", "received"} else [],
+            "sent": sent if direction in {"", "sent"} else [],
+            "direction": direction,
+            "status": status,
+            "card": card,
+            "statuses": Referral.Status.choices,
+            "admin_of": admin_of,
+            "services": Service.objects.filter(status=Service.Status.ACTIVE).select_related(
+                "organisation"
+            ),
+        },
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def referral_create(request: HttpRequest) -> HttpResponse:
+    _require_member(request)
+    try:
+        service = selectors.service_get(
+            service_id=request.GET.get("service") or request.POST.get("service") or ""
+        )
+    except (Service.DoesNotExist, ValidationError):
+        raise Http404 from None
+    may_override = request.user.has_perm("services.override_referral_consent")
+    form = ReferralForm(request.POST or None, may_override=may_override)
+    if not form.is_bound:
+        form.initial["contact_language"] = request.LANGUAGE_CODE
+        first_need = service.needs.first()
+        if first_need is not None:
+            form.initial["need"] = first_need.pk
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = actions.referral_create(
+                caseworker=request.user,  # type: ignore[arg-type]
+                service=service,
+                need=data["need"],
+                client_token=data["client_token"],
+                pseudonym_input=data["pseudonym_input"],
+                consent=data["consent"],
+                consent_override_reason=data.get("consent_override_reason", ""),
+                contact_channel=data["contact_channel"],
+                contact_address=data["contact_address"],
+                contact_language=data["contact_language"],
+                note=data["note"],
+                send=request.POST.get("submit") == "send",
+            )
+        except ValidationError as error:
+            form.add_error(None, _messages(error))
+        else:
+            return redirect("caseworker:referral-detail", referral_id=referral.pk)
+    status = 400 if form.is_bound else 200
+    return render(
+        request,
+        "services/referral_form.html",
+        {"form": form, "service": service},
+        status=status,
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def referral_detail(request: HttpRequest, referral_id: str) -> HttpResponse:
+    _require_member(request)
+    user = request.user
+    problem = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("kind") == "note":
+                note_form = NoteForm(request.POST)
+                if not note_form.is_valid():
+                    raise ValidationError(_("The note is empty."))
+                actions.referral_note_add(
+                    referral_id=referral_id,
+                    user=user,  # type: ignore[arg-type]
+                    text=note_form.cleaned_data["text"],
+                )
+            else:
+                move_form = TransitionForm(request.POST)
+                move_form.is_valid()
+                data = move_form.cleaned_data
+                actions.referral_transition(
+                    referral_id=referral_id,
+                    user=user,  # type: ignore[arg-type]
+                    move=data.get("move", ""),
+                    decline_reason=data.get("decline_reason", ""),
+                    note=data.get("note", ""),
+                )
+        except Referral.DoesNotExist:
+            raise Http404 from None
+        except ValidationError as error:
+            problem = _messages(error)
+            status = 409
+        else:
+            return redirect("caseworker:referral-detail", referral_id=referral_id)
+    try:
+        referral = actions.referral_open(referral_id=referral_id, user=user)  # type: ignore[arg-type]
+    except (Referral.DoesNotExist, ValidationError):
+        raise Http404 from None
+    return render(
+        request,
+        "services/referral_detail.html",
+        {
+            "referral": referral,
+            "moves": actions.moves_for(referral=referral, user=user),  # type: ignore[arg-type]
+            "sides": actions.user_sides(referral=referral, user=user),  # type: ignore[arg-type]
+            "returning": selectors.returning_count(referral=referral),
+            "transition_form": TransitionForm(),
+            "note_form": NoteForm(),
+            "problem": problem,
+        },
+        status=status,
+    )
+
+
+@login_required
+@never_cache
+def referral_audit(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """Who looked at or changed the organisation's referrals: its admins only."""
+    _require_member(request)
+    if not selectors.is_organisation_admin(user=request.user, organisation_id=organisation_id):  # type: ignore[arg-type]
+        raise PermissionDenied
+    organisation = Organisation.objects.get(pk=organisation_id)
+    entries = selectors.referral_audit_for_organisation(
+        user=request.user,  # type: ignore[arg-type]
+        organisation_id=organisation_id,
+    )[:500]
+    return render(
+        request,
+        "services/referral_audit.html",
+        {"organisation": organisation, "entries": entries},
+    )
+
+
+def _require_city_admin(request: HttpRequest) -> None:
+    if not user_has_role(user=request.user, role=Role.CITY_ADMIN):  # type: ignore[arg-type]
+        raise PermissionDenied
+
+
+@login_required
+@never_cache
+def referral_statistics(request: HttpRequest) -> HttpResponse:
+    """Counts for the city with small cells hidden; no referral is reachable from here."""
+    _require_city_admin(request)
+    tables = selectors.referral_statistics()
+    labels = dict(Referral.Status.choices)
+    if request.GET.get("format") == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for name, table in tables.items():
+            writer.writerow([name, *table.columns, "total"])
+            for row in table.rows:
+                writer.writerow(
+                    [
+                        row,
+                        *(_csv_cell(table.cell(row, column)) for column in table.columns),
+                        _csv_cell(table.row_totals[row]),
+                    ]
+                )
+            writer.writerow(
+                [
+                    "total",
+                    *(_csv_cell(table.column_totals[column]) for column in table.columns),
+                    _csv_cell(table.total),
+                ]
+            )
+            writer.writerow([])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="referrals.csv"'
+        return response
+    return render(
+        request,
+        "services/referral_statistics.html",
+        {
+            "tables": tables,
+            "column_labels": [labels[column] for column in tables["month"].columns],
+            "chart_url": reverse("caseworker:referral-chart"),
+        },
+    )
+
+
+def _csv_cell(value: int | None) -> str:
+    return "<11" if value is None else str(value)
+
+
+@login_required
+@never_cache
+def referral_chart(request: HttpRequest) -> HttpResponse:
+    """The month table as an SVG chart, drawn on the server from the suppressed figures."""
+    _require_city_admin(request)
+    table = selectors.referral_statistics()["month"]
+    labels = dict(Referral.Status.choices)
+    svg = charts.monthly_bars(
+        table,
+        series_labels={column: str(labels[column]) for column in table.columns},
+        title=_("Referrals sent each month, by outcome"),
+        hidden_label=_("fewer than 11"),
+    )
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
