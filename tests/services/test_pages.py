@@ -181,3 +181,10 @@ def test_pg_dump_holds_no_planted_note_or_pseudonym_input(network) -> None:  # t
         assert text not in dump
     for fragment in ("Gare du Nord", "ZX-4411", "98 76 54", "her son", "zx-4411"):
         assert fragment not in dump
+
+
+def test_members_find_their_referrals_from_every_page(network) -> None:  # type: ignore[no-untyped-def]
+    link = 'href="/fr/caseworker/"'
+    assert link in logged_in(network.caseworker_b).get("/fr/").content.decode()
+    assert link not in logged_in(network.resident).get("/fr/").content.decode()
+    assert link not in Client().get("/fr/").content.decode()
