@@ -182,7 +182,8 @@ def _services(terms: dict[str, TaxonomyTerm]) -> list[Service]:
 
 
 def _referrals(services: list[Service], terms: dict[str, TaxonomyTerm]) -> int:
-    """About 80 referrals over six months from the welcome desk, for the statistics page."""
+    """160 referrals over four months from the welcome desk, enough for the statistics
+    page to show figures above the suppression threshold."""
     caseworker = User.objects.filter(username="caseworker").first()
     receiver = User.objects.filter(username="orgadmin").first()
     if caseworker is None or receiver is None or Referral.objects.exists():
@@ -194,7 +195,7 @@ def _referrals(services: list[Service], terms: dict[str, TaxonomyTerm]) -> int:
     weighted = [status for status, weight in OUTCOMES for _index in range(weight)]
     now = timezone.now()
     created = 0
-    for index in range(80):
+    for index in range(160):
         service = targets[index % len(targets)] if index % 5 else health
         if service.organisation.slug == "health-centre" and health_staff is None:
             service = targets[1]
@@ -224,7 +225,7 @@ def _referrals(services: list[Service], terms: dict[str, TaxonomyTerm]) -> int:
                 move=move,
                 decline_reason="full" if move == "decline" else "",
             )
-        moment = now - datetime.timedelta(days=chooser.randint(1, 170))
+        moment = now - datetime.timedelta(days=chooser.randint(1, 120))
         Referral.objects.filter(pk=referral.pk).update(
             created_at=moment,
             sent_at=moment,
