@@ -1,6 +1,6 @@
 """The portal's four public modules, as the home page and the navigation show them.
 
-`is_built` is False while a module's issue is open: its page says so honestly.
+`is_built` is False while a module's issue is open: the home page says "Coming soon".
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ MODULES = (
             "Clinics, associations and city offices near you, the languages they "
             "speak, and whether they ask for documents."
         ),
-        is_built=False,
+        is_built=True,
     ),
     Module(
         slug="register",
@@ -62,7 +62,3 @@ MODULES = (
         is_built=True,
     ),
 )
-
-
-def module_by_slug(slug: str) -> Module:
-    return next(module for module in MODULES if module.slug == slug)

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from portal import health
-from portal.modules import MODULES, module_by_slug
+from portal.modules import MODULES
 from portal.selectors import home_notice_list
 
 logger = logging.getLogger(__name__)
@@ -26,18 +26,6 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["modules"] = MODULES
         context["notices"] = home_notice_list()
-        return context
-
-
-class ModulePlaceholderView(TemplateView):
-    """The honest page of a module that is not built yet."""
-
-    template_name = "portal/module_placeholder.html"
-    module_slug = ""
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["module"] = module_by_slug(self.module_slug)
         return context
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -462,3 +463,71 @@ def referral_anonymise_closed(*, older_than_days: int | None = None) -> int:
 def referral_note_purge_expired() -> int:
     deleted, _by_model = ReferralNote.objects.filter(expires_at__lt=timezone.now()).delete()
     return deleted
+
+
+# --- Directory -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def outdated_report_create(*, service: Service, problem: str) -> object:
+    """A reader says part of a service's page is wrong. Nothing about the reader is kept.
+
+    Several reports of the same problem on the same day count once.
+    """
+    from services.models import OutdatedReport
+
+    if problem not in OutdatedReport.Problem.values:
+        raise ValidationError(_("Choose what is wrong."))
+    report, _created = OutdatedReport.objects.get_or_create(
+        service=service,
+        problem=problem,
+        reported_on=timezone.localdate(),
+        is_resolved=False,
+    )
+    return report
+
+
+@transaction.atomic
+def service_assure(*, service: Service, user: User) -> Service:
+    """The organisation confirms its service's information is current."""
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    service.last_assured_date = timezone.localdate()
+    service.save(update_fields=["last_assured_date", "updated_at"])
+    audit_record(actor=user, action=AuditAction.CHANGE, obj=service, detail="assured")
+    return service
+
+
+def service_assurance_reminders() -> int:
+    """Ask organisation admins (through the outbox) to confirm services not checked for
+    SERVICE_ASSURANCE_MONTHS. One message per service and month: safe to run daily."""
+    from portal.accounts.roles import Role
+
+    today = timezone.localdate()
+    cutoff = today - datetime.timedelta(days=settings.SERVICE_ASSURANCE_MONTHS * 31)
+    due = Service.objects.filter(status=Service.Status.ACTIVE).filter(
+        Q(last_assured_date__isnull=True) | Q(last_assured_date__lt=cutoff)
+    )
+    sent = 0
+    for service in due.select_related("organisation").iterator():
+        admins = User.objects.filter(
+            memberships__organisation=service.organisation_id,
+            memberships__role=Role.ORGANISATION_ADMIN,
+            is_active=True,
+        ).exclude(email="")
+        with transaction.atomic():
+            for user in admins:
+                with translation.override(user.preferred_language):
+                    path = reverse("services:service-detail", args=[service.pk])
+                notification_enqueue(
+                    channel="email",
+                    recipient=user.email,
+                    message="service_assurance_due",
+                    language=user.preferred_language,
+                    idempotency_key=f"service:{service.pk}:assure:{today:%Y-%m}:user:{user.pk}",
+                    context={
+                        "service": _service_name_in(service, user.preferred_language),
+                        "url": settings.PORTAL_BASE_URL.rstrip("/") + path,
+                    },
+                )
+                sent += 1
+    return sent

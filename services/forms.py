@@ -110,3 +110,67 @@ class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Add a note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+DAYS = [
+    ("MO", _("Monday")),
+    ("TU", _("Tuesday")),
+    ("WE", _("Wednesday")),
+    ("TH", _("Thursday")),
+    ("FR", _("Friday")),
+    ("SA", _("Saturday")),
+    ("SU", _("Sunday")),
+]
+
+# Languages a person may look for, by ISO 639 code, named in their own language.
+SPOKEN_LANGUAGES = [
+    "fr", "en", "es", "ar", "fa", "prs", "ps", "ti", "uk", "ru", "so", "wo", "ro", "tr",
+    "pt", "it", "de", "bn", "ur",
+]  # fmt: skip
+
+
+class DirectorySearchForm(forms.Form):
+    """The directory search, read from the URL (GET): nothing is stored."""
+
+    q = forms.CharField(label=_("Words to look for"), max_length=200, required=False)
+    need = forms.ChoiceField(label=_("What do you need?"), required=False, choices=())
+    language = forms.ChoiceField(label=_("Language spoken there"), required=False, choices=())
+    open_now = forms.BooleanField(label=_("Open now"), required=False)
+    day = forms.ChoiceField(label=_("Open on"), required=False, choices=[("", _("any day")), *DAYS])
+    free = forms.BooleanField(label=_("Free"), required=False)
+    no_documents_required = forms.BooleanField(label=_("No documents asked"), required=False)
+    anonymous_ok = forms.BooleanField(label=_("Without giving your name"), required=False)
+    walk_in = forms.BooleanField(label=_("Without an appointment"), required=False)
+    age = forms.IntegerField(label=_("Age"), required=False, min_value=0, max_value=120)
+    near = forms.CharField(label=_("Near"), required=False, max_length=60)
+
+    def __init__(self, *args: object, needs: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["need"].choices = [("", _("any need")), *needs]  # type: ignore[attr-defined]
+        self.fields["language"].choices = [  # type: ignore[attr-defined]
+            ("", _("any language")),
+            *((code, language_name(code)) for code in SPOKEN_LANGUAGES),
+        ]
+
+    def clean_near(self) -> tuple[float, float] | None:
+        from services.search import parse_near
+
+        value = self.cleaned_data["near"].strip()
+        if not value:
+            return None
+        near = parse_near(value)
+        if near is None:
+            raise forms.ValidationError(
+                _("Choose a neighbourhood from the list, or allow the page to use your position.")
+            )
+        return near
+
+
+class OutdatedReportForm(forms.Form):
+    problem = forms.ChoiceField(label=_("What is wrong?"), choices=(), widget=forms.RadioSelect)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from services.models import OutdatedReport
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["problem"].choices = OutdatedReport.Problem.choices  # type: ignore[attr-defined]

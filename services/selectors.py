@@ -133,9 +133,49 @@ def referral_audit_for_organisation(*, user: User, organisation_id: int) -> Quer
     )
 
 
+SERVICE_PREFETCH = (
+    "needs",
+    "languages",
+    "schedules",
+    "closures",
+    "phones",
+    "required_documents",
+    "cost_options",
+    "service_at_locations__schedules",
+    "service_at_locations__location__addresses",
+    "service_at_locations__location__accessibility",
+    "service_at_locations__location__languages",
+    "service_at_locations__location__phones",
+)
+
+
 def service_get(*, service_id: object) -> Service:
     return (
-        Service.objects.select_related("organisation").prefetch_related("needs").get(pk=service_id)
+        Service.objects.select_related("organisation")
+        .prefetch_related(*SERVICE_PREFETCH)
+        .get(pk=service_id)
+    )
+
+
+def service_may_be_outdated(*, service: Service, today: object) -> bool:
+    """Not confirmed for longer than SERVICE_ASSURANCE_MONTHS (or never)."""
+    import datetime
+
+    from django.conf import settings
+
+    if service.last_assured_date is None:
+        return True
+    limit = settings.SERVICE_ASSURANCE_MONTHS * 31
+    return (today - service.last_assured_date) > datetime.timedelta(days=limit)  # type: ignore[operator]
+
+
+def service_list_prefetched(service_ids: list[object]) -> list[Service]:
+    """The services with everything a result or a service page shows, in a fixed number
+    of queries whatever their count."""
+    return list(
+        Service.objects.filter(pk__in=service_ids)
+        .select_related("organisation")
+        .prefetch_related(*SERVICE_PREFETCH)
     )
 
 

@@ -8,3 +8,9 @@ def referral_retention_task() -> int:
     """Anonymise referrals closed for longer than the retention period; drop expired notes."""
     actions.referral_note_purge_expired()
     return actions.referral_anonymise_closed()
+
+
+@shared_task
+def service_assurance_reminders_task() -> int:
+    """Ask organisations to confirm services whose information is getting old."""
+    return actions.service_assurance_reminders()

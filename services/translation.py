@@ -1,6 +1,15 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from services.models import Service, TaxonomyTerm
+from services.models import (
+    Accessibility,
+    Closure,
+    CostOption,
+    Location,
+    RequiredDocument,
+    Schedule,
+    Service,
+    TaxonomyTerm,
+)
 
 
 @register(TaxonomyTerm)
@@ -10,4 +19,41 @@ class TaxonomyTermTranslationOptions(TranslationOptions):
 
 @register(Service)
 class ServiceTranslationOptions(TranslationOptions):
-    fields = ("name", "description")
+    fields = (
+        "name",
+        "description",
+        "application_process",
+        "fees_description",
+        "eligibility_description",
+        "alert",
+    )
+
+
+@register(Location)
+class LocationTranslationOptions(TranslationOptions):
+    fields = ("name", "description", "transportation")
+
+
+@register(Accessibility)
+class AccessibilityTranslationOptions(TranslationOptions):
+    fields = ("description",)
+
+
+@register(Schedule)
+class ScheduleTranslationOptions(TranslationOptions):
+    fields = ("description", "notes")
+
+
+@register(Closure)
+class ClosureTranslationOptions(TranslationOptions):
+    fields = ("reason",)
+
+
+@register(RequiredDocument)
+class RequiredDocumentTranslationOptions(TranslationOptions):
+    fields = ("document",)
+
+
+@register(CostOption)
+class CostOptionTranslationOptions(TranslationOptions):
+    fields = ("option",)

@@ -7,8 +7,10 @@ in services.selectors and services.actions.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,14 +18,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from portal import ratelimit
 from portal.accounts.models import Organisation
 from portal.accounts.roles import Role
 from portal.accounts.selectors import user_has_role
 from portal.i18n.languages import text_in_language
-from services import actions, charts, selectors
-from services.forms import NoteForm, ReferralForm, TransitionForm
+from services import actions, charts, search, selectors
+from services.forms import (
+    DirectorySearchForm,
+    NoteForm,
+    OutdatedReportForm,
+    ReferralForm,
+    TransitionForm,
+)
 from services.models import Referral, Service
 
 
@@ -31,28 +41,187 @@ def _messages(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _need_choices(language: str) -> list[tuple[str, str]]:
+    from services.models import TaxonomyTerm
+
+    terms = TaxonomyTerm.objects.filter(taxonomy__name="Needs").order_by("code")
+    return sorted(
+        ((term.code, text_in_language(term, "name", language).text) for term in terms),
+        key=lambda choice: choice[1],
+    )
+
+
+def service_search(request: HttpRequest) -> HttpResponse:
+    """The directory: search by need, words, language spoken, hours, profile, age, place.
+
+    Everything is in the URL (GET); nothing is stored and no cookie is set. Invalid
+    values are explained next to their field and ignored, so the page always answers.
+    """
+    language = request.LANGUAGE_CODE
+    form = DirectorySearchForm(request.GET or None, needs=_need_choices(language))
+    data: dict[str, object] = {}
+    if form.is_bound:
+        form.is_valid()
+        data = form.cleaned_data
+    params = search.SearchParams(
+        q=str(data.get("q") or ""),
+        need=str(data.get("need") or ""),
+        language=str(data.get("language") or ""),
+        open_now=bool(data.get("open_now")),
+        day=str(data.get("day") or ""),
+        free=bool(data.get("free")),
+        no_documents_required=bool(data.get("no_documents_required")),
+        anonymous_ok=bool(data.get("anonymous_ok")),
+        walk_in=bool(data.get("walk_in")),
+        age=data.get("age"),  # type: ignore[arg-type]
+        near=data.get("near"),  # type: ignore[arg-type]
+    )
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    moment = search.local_now()
+    result = search.service_search(params, language=language, page=page, moment=moment)
+    today = moment.date()
+    rows = [
+        {
+            "service": service,
+            "name": text_in_language(service, "name", language),
+            "hours": search.hours_on(service, today),
+            "is_open": search.is_open(service, moment),
+            "closure": search.closure_on(service, today),
+        }
+        for service in result.services
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    facet_counts = {
+        "need": {code: count for code, _label, count in result.facets.get("need", [])},
+        "attribute": {code: count for code, _label, count in result.facets.get("attribute", [])},
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "services/search.html",
+        {
+            "form": form,
+            "result": result,
+            "rows": rows,
+            "facets": result.facets,
+            "facet_counts": facet_counts,
+            "query": query.urlencode(),
+            "neighbourhoods": list(settings.PORTAL_NEIGHBOURHOOD_CENTRES),
+            "searched": form.is_bound,
+            "flag_fields": [
+                form[name]
+                for name in ("open_now", "free", "no_documents_required", "anonymous_ok", "walk_in")
+            ],
+        },
+        status=status,
+    )
+
+
 def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
-    """A service's public page. Members of an organisation also see "refer a person"."""
+    """A service's public page: everything a person needs to go there. Members of an
+    organisation also see "refer a person"."""
     try:
         service = selectors.service_get(service_id=service_id)
     except (Service.DoesNotExist, ValidationError):
         raise Http404 from None
+    language = request.LANGUAGE_CODE
+    moment = search.local_now()
+    today = moment.date()
+    week = [today + datetime.timedelta(days=offset) for offset in range(7)]
     can_refer = bool(selectors.organisation_ids_of(user=request.user)) and (  # type: ignore[arg-type]
         service.status == Service.Status.ACTIVE
+    )
+    locations = [
+        {
+            "location": sal.location,
+            "name": text_in_language(sal.location, "name", language),
+            "transportation": text_in_language(sal.location, "transportation", language),
+            "accessibility": [
+                text_in_language(item, "description", language)
+                for item in sal.location.accessibility.all()
+            ],
+        }
+        for sal in service.service_at_locations.all()
+    ]
+    phones = [
+        *service.phones.all(),
+        *(
+            phone
+            for sal in service.service_at_locations.all()
+            for phone in sal.location.phones.all()
+        ),
+    ]
+    spoken = sorted(
+        {item.code for item in service.languages.all() if item.code}
+        | {
+            item.code
+            for sal in service.service_at_locations.all()
+            for item in sal.location.languages.all()
+            if item.code
+        }
     )
     response = render(
         request,
         "services/service_detail.html",
         {
             "service": service,
-            "name": text_in_language(service, "name"),
-            "description": text_in_language(service, "description"),
+            "texts": {
+                field: text_in_language(service, field, language)
+                for field in (
+                    "name",
+                    "description",
+                    "application_process",
+                    "fees_description",
+                    "eligibility_description",
+                    "alert",
+                )
+            },
+            "week": [
+                {
+                    "day": day,
+                    "hours": search.hours_on(service, day),
+                    "closure": search.closure_on(service, day),
+                }
+                for day in week
+            ],
+            "is_open": search.is_open(service, moment),
+            "locations": locations,
+            "phones": phones,
+            "spoken": spoken,
+            "documents": [
+                text_in_language(document, "document", language)
+                for document in service.required_documents.all()
+            ],
+            "may_be_outdated": selectors.service_may_be_outdated(service=service, today=today),
+            "report_form": OutdatedReportForm(),
+            "reported": request.GET.get("reported") == "1",
             "can_refer": can_refer,
         },
     )
     if request.user.is_authenticated:
         response["Cache-Control"] = "private, no-store"
     return response
+
+
+@csrf_exempt  # anonymous readers have no cookie, hence no CSRF token; nothing personal is kept
+@require_http_methods(["POST"])
+def service_report_outdated(request: HttpRequest, service_id: str) -> HttpResponse:
+    """'This information is out of date': which part, and the day. Rate-limited."""
+    try:
+        service = selectors.service_get(service_id=service_id)
+    except (Service.DoesNotExist, ValidationError):
+        raise Http404 from None
+    if ratelimit.hit(request, scope="outdated", limit=settings.OUTDATED_REPORT_RATE_PER_HOUR):
+        return render(request, "services/report_limited.html", {"service": service}, status=429)
+    form = OutdatedReportForm(request.POST)
+    if not form.is_valid():
+        return redirect(reverse("services:service-detail", args=[service.pk]) + "#report")
+    actions.outdated_report_create(service=service, problem=form.cleaned_data["problem"])
+    return redirect(reverse("services:service-detail", args=[service.pk]) + "?reported=1#report")
 
 
 def _require_member(request: HttpRequest) -> set[int]:

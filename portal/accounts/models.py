@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -34,6 +36,13 @@ class Organisation(TimeStampedModel):
     is_accredited = models.BooleanField(
         _("accredited to issue residence attestations"), default=False
     )
+    # The organisation as the service directory publishes it (HSDS 3.0 organization).
+    hsds_id = models.UUIDField(
+        _("HSDS identifier"), default=uuid.uuid4, unique=True, editable=False
+    )
+    description = models.TextField(_("description"), blank=True)
+    email = models.EmailField(_("public email address"), blank=True)
+    website = models.URLField(_("website"), blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.text import capfirst
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.languages import language_info
@@ -24,6 +24,15 @@ LANGUAGE_NAMES = {
     "prs": _("Dari"),
     "so": _("Somali"),
     "wo": _("Wolof"),
+    # Languages often spoken at services (the directory's "language spoken" filter).
+    "ru": _("Russian"),
+    "ro": _("Romanian"),
+    "tr": _("Turkish"),
+    "pt": _("Portuguese"),
+    "it": _("Italian"),
+    "de": _("German"),
+    "bn": _("Bengali"),
+    "ur": _("Urdu"),
 }
 
 
@@ -31,7 +40,8 @@ def language_name(code: str) -> str:
     """The language's name in the reader's language."""
     if code in LANGUAGE_NAMES:
         return str(LANGUAGE_NAMES[code])
-    return str(language_info(code)["name"])
+    # Django's own catalogue translates the names of the languages it knows.
+    return gettext(str(language_info(code)["name"]))
 
 
 def endonym(code: str) -> str:

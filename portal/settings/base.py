@@ -137,6 +137,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registration.tasks.attestation_erase_expired_task",
         "schedule": crontab(hour=2, minute=41),
     },
+    "services-assurance-reminders": {
+        "task": "services.tasks.service_assurance_reminders_task",
+        "schedule": crontab(hour=9, minute=7),
+    },
     "referrals-retention": {
         "task": "services.tasks.referral_retention_task",
         "schedule": crontab(hour=2, minute=53),
@@ -231,7 +235,22 @@ REGISTRATION_RETENTION_DAYS = env.int("REGISTRATION_RETENTION_DAYS", default=90)
 PORTAL_NEIGHBOURHOODS = env.list(
     "PORTAL_NEIGHBOURHOODS", default=["centre", "north", "south", "east", "west"]
 )
+# Where each neighbourhood is, for "services near <neighbourhood>" (latitude, longitude).
+PORTAL_NEIGHBOURHOOD_CENTRES = env.json(
+    "PORTAL_NEIGHBOURHOOD_CENTRES",
+    default={
+        "centre": [45.188, 5.724],
+        "north": [45.203, 5.720],
+        "south": [45.168, 5.725],
+        "east": [45.185, 5.750],
+        "west": [45.187, 5.698],
+    },
+)
+# Months after which a service's information is asked to be confirmed, and then shown as
+# "may be out of date" until it is.
+SERVICE_ASSURANCE_MONTHS = env.int("SERVICE_ASSURANCE_MONTHS", default=6)
 VERIFY_RATE_PER_HOUR = env.int("VERIFY_RATE_PER_HOUR", default=60)
+OUTDATED_REPORT_RATE_PER_HOUR = env.int("OUTDATED_REPORT_RATE_PER_HOUR", default=20)
 
 # --- Notifications ----------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -19,13 +19,6 @@ def test_home_page_leads_to_every_module(client: Client) -> None:
         assert f'href="{path}"' in page
 
 
-@pytest.mark.parametrize("path", ["/en/services/"])
-def test_unbuilt_modules_say_so_honestly(client: Client, path: str) -> None:
-    response = client.get(path)
-    assert response.status_code == 200
-    assert "still being built and does not work yet" in response.content.decode()
-
-
 @pytest.mark.parametrize("path", ["/fr/", "/ar/", "/ti/guide/", "/ps/participate/", "/xx/"])
 def test_page_structure_is_accessible(client: Client, path: str) -> None:
     page = client.get(path).content.decode()

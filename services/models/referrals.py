@@ -1,10 +1,6 @@
-"""The service directory's core (HSDS 3.0 names) and referrals between services.
+"""Referrals between services.
 
-Directory: Taxonomy, TaxonomyTerm and Service carry HSDS 3.0's names and ids (UUIDs) so
-that the directory issue can extend them into the full HSDS model; an organisation of
-the portal (accounts.Organisation) is the HSDS organization that provides a service.
-
-Referrals concern a *client token* (a random code written on a card for the person)
+A referral concerns a *client token* (a random code written on a card for the person)
 and, if the sending organisation wants to recognise returning people, a keyed
 pseudonym whose key is not in the database. There is no name, birth date, nationality
 or legal-status field, and no way to search referrals by anything about a person.
@@ -22,88 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.encryption import EncryptedTextField
 from portal.models import TimeStampedModel
-
-
-class Taxonomy(TimeStampedModel):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    uri = models.URLField(_("address of the taxonomy"), blank=True)
-    version = models.CharField(_("version"), max_length=50, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("taxonomy")
-        verbose_name_plural = _("taxonomies")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class TaxonomyTerm(TimeStampedModel):
-    """A need ("health care", "a postal address"), possibly under a broader one."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    taxonomy = models.ForeignKey(
-        Taxonomy, on_delete=models.CASCADE, related_name="terms", verbose_name=_("taxonomy")
-    )
-    code = models.SlugField(_("code"), max_length=100)
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name=_("broader term"),
-    )
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = _("need")
-        verbose_name_plural = _("needs")
-        constraints = [
-            models.UniqueConstraint(fields=["taxonomy", "code"], name="taxonomy_term_code_unique")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Service(TimeStampedModel):
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        INACTIVE = "inactive", _("inactive")
-        DEFUNCT = "defunct", _("closed for good")
-        TEMPORARILY_CLOSED = "temporarily closed", _("temporarily closed")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(
-        "accounts.Organisation",
-        on_delete=models.PROTECT,
-        related_name="services",
-        verbose_name=_("organisation"),
-    )
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
-    )
-    email = models.EmailField(_("public email address"), blank=True)
-    url = models.URLField(_("website"), blank=True)
-    needs = models.ManyToManyField(
-        TaxonomyTerm, blank=True, related_name="services", verbose_name=_("needs")
-    )
-    last_assured_date = models.DateField(_("information last checked on"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("service")
-        verbose_name_plural = _("services")
-
-    def __str__(self) -> str:
-        return self.name
+from services.models.directory import Service, TaxonomyTerm
 
 
 class Referral(TimeStampedModel):
