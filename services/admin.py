@@ -9,12 +9,98 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from modeltranslation.admin import TabbedTranslationAdmin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from portal.accounts.models import Organisation
 from portal.audit.actions import audit_record
 from portal.audit.models import AuditAction
-from services.models import Service, Taxonomy, TaxonomyTerm
+from services import actions, search
+from services.models import (
+    Accessibility,
+    Address,
+    Closure,
+    Language,
+    Location,
+    Phone,
+    RequiredDocument,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+
+
+class ScheduleInline(TranslationTabularInline):
+    model = Schedule
+    fk_name = "service"
+    fields = ("byday", "opens_at", "closes_at", "valid_from", "valid_to", "freq", "notes")
+    extra = 0
+
+
+class ClosureInline(TranslationTabularInline):
+    model = Closure
+    extra = 0
+
+
+class LanguageInline(admin.TabularInline):
+    model = Language
+    fk_name = "service"
+    fields = ("code", "name", "note")
+    extra = 0
+
+
+class PhoneInline(admin.TabularInline):
+    model = Phone
+    fk_name = "service"
+    fields = ("number", "extension", "type", "description")
+    extra = 0
+
+
+class RequiredDocumentInline(TranslationTabularInline):
+    model = RequiredDocument
+    extra = 0
+
+
+class ServiceAtLocationInline(admin.TabularInline):
+    model = ServiceAtLocation
+    fields = ("location", "description")
+    autocomplete_fields = ("location",)
+    extra = 0
+
+
+class AddressInline(admin.StackedInline):
+    model = Address
+    extra = 0
+
+
+class AccessibilityInline(TranslationTabularInline):
+    model = Accessibility
+    extra = 0
+
+
+def _own_organisations(request: HttpRequest) -> QuerySet[Organisation]:
+    if request.user.is_superuser or request.user.groups.filter(name="city_admin").exists():
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        memberships__user=request.user, memberships__role="organisation_admin"
+    )
+
+
+@admin.register(Location)
+class LocationAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "location_type", "organisation", "is_confidential")
+    search_fields = ("name",)
+    inlines = (AddressInline, AccessibilityInline)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Location]:
+        return super().get_queryset(request).filter(organisation__in=_own_organisations(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "organisation":
+            kwargs["queryset"] = _own_organisations(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Taxonomy)
@@ -30,29 +116,47 @@ class TaxonomyTermAdmin(TabbedTranslationAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(TabbedTranslationAdmin):
+    """Organisation admins keep their own services current; saving counts as checking."""
+
     list_display = ("name", "organisation", "status", "last_assured_date")
     list_filter = ("status",)
+    search_fields = ("name",)
     filter_horizontal = ("needs",)
-
-    def _own(self, request: HttpRequest) -> QuerySet[Organisation]:
-        if request.user.is_superuser or request.user.groups.filter(name="city_admin").exists():
-            return Organisation.objects.all()
-        return Organisation.objects.filter(
-            memberships__user=request.user, memberships__role="organisation_admin"
-        )
+    readonly_fields = ("last_assured_date",)
+    inlines = (
+        ServiceAtLocationInline,
+        ScheduleInline,
+        ClosureInline,
+        LanguageInline,
+        PhoneInline,
+        RequiredDocumentInline,
+    )
+    actions = ("confirm_information",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Service]:
-        return super().get_queryset(request).filter(organisation__in=self._own(request))
+        return super().get_queryset(request).filter(organisation__in=_own_organisations(request))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         if db_field.name == "organisation":
-            kwargs["queryset"] = self._own(request)
+            kwargs["queryset"] = _own_organisations(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        from django.utils import timezone
+
+        obj.last_assured_date = timezone.localdate()
         super().save_model(request, obj, form, change)
         audit_record(
             actor=request.user,
             action=AuditAction.CHANGE if change else AuditAction.CREATE,
             obj=obj,
         )
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        super().save_related(request, form, formsets, change)
+        search.reindex([form.instance.pk])
+
+    @admin.action(description=_("Confirm that the information is current"))
+    def confirm_information(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
+        for service in queryset:
+            actions.service_assure(service=service, user=request.user)  # type: ignore[arg-type]

@@ -38,7 +38,27 @@ PB_RUNNING = [
 
 # Organisation admins keep their services up to date (their own only: the admin's
 # querysets are scoped to their organisations).
-SERVICE_EDITING = [f"services.{verb}_service" for verb in ("view", "add", "change")]
+SERVICE_EDITING = [
+    *(
+        f"services.{verb}_{model}"
+        for verb in ("view", "add", "change")
+        for model in ("service", "location")
+    ),
+    *(
+        f"services.{verb}_{model}"
+        for verb in ("view", "add", "change", "delete")
+        for model in (
+            "serviceatlocation",
+            "schedule",
+            "closure",
+            "language",
+            "phone",
+            "requireddocument",
+            "address",
+            "accessibility",
+        )
+    ),
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CASEWORKER: [],
