@@ -1,14 +1,18 @@
 """Demo directory core and referrals for `seed_demo` (made up; no real person).
 
-Service texts are given in four languages only, so Persian, Ukrainian, Tigrinya and
-Pashto readers see the fallback notice on a real page. Need names come from the UI
+Service names and descriptions are given in French, English, Spanish and Arabic
+(other texts in French and English), so Persian, Ukrainian, Tigrinya and Pashto readers
+see the fallback notice on a real page. Need names come from the UI
 catalogues, so they exist in every enabled language.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import random
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -17,8 +21,39 @@ from django.utils.translation import gettext
 
 from portal.accounts.models import Organisation, User
 from portal.i18n.languages import set_translations
-from services import actions
-from services.models import Referral, ReferralEvent, Service, Taxonomy, TaxonomyTerm
+from services import actions, search
+from services.models import (
+    Accessibility,
+    Address,
+    Language,
+    Location,
+    Phone,
+    Referral,
+    ReferralEvent,
+    RequiredDocument,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+
+CITY = "Ville-sur-Isère"
+PROFILE = (
+    "no_documents_required",
+    "anonymous_ok",
+    "free",
+    "interpretation_available",
+    "appointment_needed",
+    "walk_in",
+)
+TEXTS = (
+    "name",
+    "description",
+    "application_process",
+    "eligibility_description",
+    "fees_description",
+)
 
 NEEDS = [
     ("health", "Health care"),
@@ -34,100 +69,7 @@ NEEDS = [
     ("registration", "Proof of residence"),
 ]
 
-SERVICES = [
-    {
-        "organisation": "health-centre",
-        "needs": ["health"],
-        "email": "sante@ville.example.org",
-        "name": {
-            "fr": "Consultations sans rendez-vous",
-            "en": "Walk-in medical consultations",
-            "es": "Consultas sin cita previa",
-            "ar": "استشارات طبية دون موعد",
-        },
-        "description": {
-            "fr": "Un médecin et une infirmière reçoivent toute personne, avec ou sans "
-            "couverture maladie. Interprétariat par téléphone.",
-            "en": "A doctor and a nurse see anyone, with or without health cover. "
-            "Interpreting by phone.",
-            "es": "Un médico y una enfermera atienden a cualquier persona, con o sin "
-            "cobertura sanitaria. Interpretación por teléfono.",
-            "ar": "يستقبل طبيب وممرضة أي شخص، سواء كان لديه تأمين صحي أم لا. "
-            "ترجمة فورية عبر الهاتف.",
-        },
-    },
-    {
-        "organisation": "solidarity-association",
-        "needs": ["domiciliation", "social_support"],
-        "email": "contact@solidarite.example.org",
-        "name": {
-            "fr": "Domiciliation et accompagnement social",
-            "en": "Postal address and social support",
-            "es": "Domiciliación y acompañamiento social",
-            "ar": "عنوان بريدي ومرافقة اجتماعية",
-        },
-        "description": {
-            "fr": "Une adresse pour recevoir votre courrier, et une aide pour vos démarches.",
-            "en": "An address to receive your mail, and help with your paperwork.",
-            "es": "Una dirección para recibir su correo y ayuda con sus trámites.",
-            "ar": "عنوان لاستلام بريدك، ومساعدة في معاملاتك الإدارية.",
-        },
-    },
-    {
-        "organisation": "solidarity-association",
-        "needs": ["language_classes"],
-        "email": "cours@solidarite.example.org",
-        "name": {
-            "fr": "Cours de français pour adultes",
-            "en": "French classes for adults",
-            "es": "Clases de francés para adultos",
-            "ar": "دروس اللغة الفرنسية للكبار",
-        },
-        "description": {
-            "fr": "Deux soirs par semaine, gratuits, tous niveaux.",
-            "en": "Two evenings a week, free, all levels.",
-            "es": "Dos tardes por semana, gratis, todos los niveles.",
-            "ar": "مساءان في الأسبوع، مجانًا، لجميع المستويات.",
-        },
-    },
-    {
-        "organisation": "solidarity-association",
-        "needs": ["legal_help"],
-        "email": "droit@solidarite.example.org",
-        "name": {
-            "fr": "Permanence juridique",
-            "en": "Free legal advice",
-            "es": "Asesoría jurídica gratuita",
-            "ar": "استشارات قانونية مجانية",
-        },
-        "description": {
-            "fr": "Des juristes bénévoles répondent à vos questions sur vos droits.",
-            "en": "Volunteer lawyers answer your questions about your rights.",
-            "es": "Juristas voluntarios responden a sus preguntas sobre sus derechos.",
-            "ar": "يجيب حقوقيون متطوعون عن أسئلتك حول حقوقك.",
-        },
-    },
-    {
-        "organisation": "welcome-desk",
-        "needs": ["registration", "schooling"],
-        "email": "accueil@ville.example.org",
-        "name": {
-            "fr": "Accueil des habitants",
-            "en": "Residents' welcome desk",
-            "es": "Atención a los vecinos",
-            "ar": "مكتب استقبال السكان",
-        },
-        "description": {
-            "fr": "Inscription comme habitant, inscription scolaire, orientation vers les "
-            "services de la ville.",
-            "en": "Registration as a resident, school enrolment, directions to the city's "
-            "services.",
-            "es": "Empadronamiento, matrícula escolar, orientación hacia los servicios "
-            "municipales.",
-            "ar": "التسجيل كمقيم، تسجيل الأطفال في المدرسة، التوجيه إلى خدمات المدينة.",
-        },
-    },
-]
+DIRECTORY = Path(__file__).with_name("demo_directory.json")
 
 OUTCOMES = [
     (Referral.Status.COMPLETED, 6),
@@ -159,25 +101,100 @@ def _needs() -> dict[str, TaxonomyTerm]:
     return terms
 
 
-def _services(terms: dict[str, TaxonomyTerm]) -> list[Service]:
-    services = []
-    for data in SERVICES:
-        organisation = Organisation.objects.get(slug=data["organisation"])
-        service = Service.objects.filter(
-            organisation=organisation, name_fr=data["name"]["fr"]
-        ).first()
-        if service is None:
-            service = Service(
-                organisation=organisation,
-                email=data["email"],
-                last_assured_date=datetime.date(2026, 10, 1),
+def _organisations(data: list[dict[str, str]]) -> None:
+    for item in data:
+        if not Organisation.objects.filter(slug=item["slug"]).exists():
+            organisation = Organisation(
+                slug=item["slug"],
+                name=item["name"],
+                description=item.get("description", ""),
+                email=item.get("email", ""),
+                website=item.get("website", ""),
             )
-            set_translations(service, "name", data["name"])
-            set_translations(service, "description", data["description"])
-            service.full_clean()
-            service.save()
-            service.needs.set([terms[code] for code in data["needs"]])
-        services.append(service)
+            organisation.full_clean()
+            organisation.save()
+
+
+def _service(data: dict[str, Any], terms: dict[str, TaxonomyTerm]) -> Service:
+    organisation = Organisation.objects.get(slug=data["organisation"])
+    service = Service(
+        organisation=organisation,
+        email=data.get("email", ""),
+        url=data.get("url", ""),
+        minimum_age=data.get("minimum_age"),
+        maximum_age=data.get("maximum_age"),
+        last_assured_date=datetime.date(2026, 10, 1),
+        **{flag: bool(data.get(flag)) for flag in PROFILE},
+    )
+    for field in TEXTS:
+        if data.get(field):
+            set_translations(service, field, data[field])
+    service.full_clean()
+    service.save()
+    service.needs.set([terms[code] for code in data.get("needs", []) if code in terms])
+    place = data.get("location")
+    # Several services share a place: one location, several services at it.
+    shared = (
+        Location.objects.filter(addresses__address_1=place["address_1"]).first() if place else None
+    )
+    if shared is not None:
+        ServiceAtLocation.objects.create(service=service, location=shared)
+    elif place:
+        location = Location(
+            location_type=Location.LocationType.PHYSICAL,
+            organisation=organisation,
+            latitude=place.get("latitude"),
+            longitude=place.get("longitude"),
+            is_confidential=bool(place.get("is_confidential")),
+        )
+        for field in ("name", "transportation"):
+            if place.get(field):
+                set_translations(location, field, place[field])
+        location.full_clean()
+        location.save()
+        Address.objects.create(
+            location=location,
+            address_1=place["address_1"],
+            city=CITY,
+            state_province="Isère",
+            postal_code=place.get("postal_code", "38000"),
+            country="FR",
+            address_type=Address.AddressType.PHYSICAL,
+        )
+        if place.get("accessibility"):
+            accessibility = Accessibility(location=location)
+            set_translations(accessibility, "description", place["accessibility"])
+            accessibility.save()
+        ServiceAtLocation.objects.create(service=service, location=location)
+    if data.get("phone"):
+        Phone.objects.create(service=service, number=data["phone"], type="voice")
+    for code in data.get("languages", []):
+        Language.objects.create(service=service, code=code)
+    for rule in data.get("hours", []):
+        Schedule.objects.create(
+            service=service,
+            freq=Schedule.Frequency.WEEKLY,
+            byday=rule["byday"],
+            opens_at=datetime.time.fromisoformat(rule["opens_at"]),
+            closes_at=datetime.time.fromisoformat(rule["closes_at"]),
+        )
+    for document in data.get("documents", []):
+        required = RequiredDocument(service=service)
+        set_translations(required, "document", document)
+        required.save()
+    return service
+
+
+def _services(terms: dict[str, TaxonomyTerm]) -> list[Service]:
+    """The demo directory (services/demo_directory.json): made up, in a made-up city."""
+    content = json.loads(DIRECTORY.read_text(encoding="utf-8"))
+    _organisations(content["organisations"])
+    services = []
+    for data in content["services"]:
+        service = Service.objects.filter(
+            organisation__slug=data["organisation"], name_fr=data["name"]["fr"]
+        ).first()
+        services.append(service or _service(data, terms))
     return services
 
 
@@ -190,7 +207,12 @@ def _referrals(services: list[Service], terms: dict[str, TaxonomyTerm]) -> int:
         return 0
     health = next(service for service in services if service.organisation.slug == "health-centre")
     health_staff = User.objects.filter(memberships__organisation=health.organisation).first()
-    targets = [service for service in services if service.organisation.slug != "welcome-desk"]
+    # Referrals go to the organisations whose staff have demo accounts.
+    targets = [
+        service
+        for service in services
+        if service.organisation.slug in {"solidarity-association", "health-centre"}
+    ]
     chooser = random.Random(2026)  # noqa: S311 - demo figures, not security
     weighted = [status for status, weight in OUTCOMES for _index in range(weight)]
     now = timezone.now()
@@ -241,5 +263,9 @@ def seed() -> dict[str, int]:
     terms = _needs()
     before = Service.objects.count()
     services = _services(terms)
+    added = Service.objects.count() - before
+    if added:
+        search.reindex()
+        search.vocabulary_rebuild()
     referrals = _referrals(services, terms)
-    return {"services": Service.objects.count() - before, "referrals": referrals}
+    return {"services": added, "referrals": referrals}

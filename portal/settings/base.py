@@ -239,11 +239,11 @@ PORTAL_NEIGHBOURHOODS = env.list(
 PORTAL_NEIGHBOURHOOD_CENTRES = env.json(
     "PORTAL_NEIGHBOURHOOD_CENTRES",
     default={
-        "centre": [45.188, 5.724],
-        "north": [45.203, 5.720],
-        "south": [45.168, 5.725],
-        "east": [45.185, 5.750],
-        "west": [45.187, 5.698],
+        "centre": [45.1885, 5.7245],
+        "north": [45.2030, 5.7220],
+        "south": [45.1690, 5.7260],
+        "east": [45.1855, 5.7485],
+        "west": [45.1855, 5.7020],
     },
 )
 # Months after which a service's information is asked to be confirmed, and then shown as
