@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/guide/", include("rights_guide.api_urls")),
     path("api/v1/participation/", include("participation.api_urls")),
     path("api/v1/referrals/", include("services.api_urls")),
+    path("api/hsds/", include("services.hsds_urls")),
     path(
         "api/v1/registration/verify/",
         registration_api.AttestationVerifyApi.as_view(),

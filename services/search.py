@@ -117,6 +117,7 @@ class SearchParams:
     taxonomy_term_id: object | None = None  # HSDS: a term's UUID
     modified_after: datetime.datetime | None = None
     postcode: str = ""
+    radius_km: float | None = None  # with `near`: only services within this distance
     statuses: tuple[str, ...] = PUBLIC_STATUSES
 
 
@@ -323,10 +324,15 @@ def _filtered(params: SearchParams, language: str, moment: datetime.datetime, qu
             Exists(
                 Address.objects.filter(
                     location__service_at_locations__service=OuterRef("pk"),
+                    location__is_confidential=False,  # a shelter's postcode is not given away
                     postal_code=params.postcode,
                 )
             )
         )
+    if params.near is not None:
+        services = services.annotate(distance_km=_distance_expression(params.near))
+        if params.radius_km is not None:
+            services = services.filter(distance_km__lte=params.radius_km)
     return services
 
 
@@ -409,7 +415,6 @@ def service_search(
     if params.near is not None:
         from django.db.models import F
 
-        services = services.annotate(distance_km=_distance_expression(params.near))
         ordering.append(F("distance_km").asc(nulls_last=True))
     if query:
         from django.db.models import F
