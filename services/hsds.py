@@ -38,11 +38,16 @@ from django.utils import translation
 from portal.accounts.models import Organisation
 from portal.i18n.languages import text_in_language
 from services.models import (
+    Accessibility,
+    Address,
     Attribute,
     Closure,
     Contact,
+    CostOption,
+    Language,
     Location,
     Phone,
+    RequiredDocument,
     Schedule,
     Service,
     ServiceAtLocation,
@@ -747,16 +752,21 @@ def _phones() -> QuerySet[Phone]:
     return Phone.objects.select_related("organisation").prefetch_related("languages").order_by("pk")
 
 
+def _ordered(lookup: str, model: type) -> Prefetch:
+    """Related rows in a stable order, so two exports of the same data are identical."""
+    return Prefetch(lookup, queryset=model.objects.order_by("pk"))  # type: ignore[attr-defined]
+
+
 def _schedules() -> QuerySet[Schedule]:
     return Schedule.objects.order_by("opens_at", "pk")
 
 
 def _location_prefetches(prefix: str) -> list[str | Prefetch]:
     return [
-        f"{prefix}languages",
-        f"{prefix}addresses",
+        _ordered(f"{prefix}languages", Language),
+        _ordered(f"{prefix}addresses", Address),
         Prefetch(f"{prefix}contacts", queryset=_contacts()),
-        f"{prefix}accessibility",
+        _ordered(f"{prefix}accessibility", Accessibility),
         Prefetch(f"{prefix}phones", queryset=_phones()),
         Prefetch(f"{prefix}schedules", queryset=_schedules()),
     ]
@@ -774,10 +784,10 @@ def _service_prefetches(prefix: str = "", *, with_locations: bool = True) -> lis
         ),
         Prefetch(f"{prefix}phones", queryset=_phones()),
         Prefetch(f"{prefix}schedules", queryset=_schedules()),
-        f"{prefix}closures",
-        f"{prefix}languages",
-        f"{prefix}required_documents",
-        f"{prefix}cost_options",
+        Prefetch(f"{prefix}closures", queryset=Closure.objects.order_by("starts_on", "pk")),
+        _ordered(f"{prefix}languages", Language),
+        _ordered(f"{prefix}required_documents", RequiredDocument),
+        _ordered(f"{prefix}cost_options", CostOption),
         Prefetch(f"{prefix}contacts", queryset=_contacts()),
     ]
     if with_locations:
