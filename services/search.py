@@ -48,6 +48,7 @@ def reindex(service_ids: Iterable[object] | None = None) -> None:
     description and the organisation's name. Safe to run twice.
     """
     ids = None if service_ids is None else [str(pk) for pk in service_ids]
+    facts_refresh(ids)
     where = "" if ids is None else "WHERE s.id = ANY(%s::uuid[])"
     with transaction.atomic(), connection.cursor() as cursor:
         if ids is None:
@@ -82,17 +83,25 @@ def reindex(service_ids: Iterable[object] | None = None) -> None:
 
 
 def vocabulary_rebuild() -> None:
-    """The words of service names and needs per language, for spelling correction."""
+    """The distinct words of service names and needs per language, for spelling
+    correction (read in SQL, so a large directory gives all its words, not a sample)."""
     from portal import search as word_search
-    from services.models import Service, TaxonomyTerm
 
     for language, _name in settings.LANGUAGES:
         column = f"name_{language.replace('-', '_')}"
-        texts = [
-            *Service.objects.filter(**{f"{column}__gt": ""}).values_list(column, flat=True)[:20000],
-            *TaxonomyTerm.objects.filter(**{f"{column}__gt": ""}).values_list(column, flat=True),
-        ]
-        word_search.vocabulary_replace(scope=SCOPE, language=language, texts=texts)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                SELECT DISTINCT word FROM (
+                    SELECT {column} AS text FROM services_service WHERE {column} > ''
+                    UNION ALL
+                    SELECT {column} FROM services_taxonomyterm WHERE {column} > ''
+                ) named, unnest(tsvector_to_array(to_tsvector('simple', named.text))) AS word
+                LIMIT 200000
+                """  # noqa: S608 - the column name comes from settings.LANGUAGES
+            )
+            words = [row[0] for row in cursor.fetchall()]
+        word_search.vocabulary_replace(scope=SCOPE, language=language, texts=words)
 
 
 # --- Searching -------------------------------------------------------------------------------
@@ -183,196 +192,236 @@ def need_and_narrower(code: str) -> list[object]:
     return list(wanted)
 
 
-def _open_condition(moment: datetime.datetime):  # type: ignore[no-untyped-def]
-    """SQL condition: open at `moment` (local time), overnight rules and closures included."""
-    from django.db.models import Exists, F, OuterRef, Q
+FACTS_SQL = """
+WITH RECURSIVE ancestors(term_id, ancestor_id) AS (
+    SELECT id, id FROM services_taxonomyterm
+    UNION
+    SELECT a.term_id, t.parent_id
+    FROM ancestors a JOIN services_taxonomyterm t ON t.id = a.ancestor_id
+    WHERE t.parent_id IS NOT NULL
+),
+slots AS (
+    SELECT sc.service_id AS service_id,
+           (array_position(ARRAY['MO','TU','WE','TH','FR','SA','SU'], trim(day)) - 1) AS day,
+           (extract(hour FROM sc.opens_at) * 60 + extract(minute FROM sc.opens_at))::int AS opens,
+           (extract(hour FROM sc.closes_at) * 60 + extract(minute FROM sc.closes_at))::int AS closes
+    FROM (
+        SELECT COALESCE(sch.service_id, sal.service_id) AS service_id, sch.byday,
+               sch.opens_at, sch.closes_at
+        FROM services_schedule sch
+        LEFT JOIN services_serviceatlocation sal ON sal.id = sch.service_at_location_id
+        WHERE sch.freq IN ('WEEKLY', '') AND sch.opens_at IS NOT NULL
+          AND sch.closes_at IS NOT NULL
+          AND (sch.valid_from IS NULL OR sch.valid_from <= %(today)s)
+          AND (sch.valid_to IS NULL OR sch.valid_to >= %(today)s)
+    ) sc, unnest(string_to_array(sc.byday, ',')) AS day
+),
+weeks AS (
+    SELECT service_id,
+           range_agg(int4range(day * 1440 + opens,
+                               day * 1440 + CASE WHEN closes > opens THEN closes ELSE 1440 END))
+               AS main,
+           range_agg(int4range(((day + 1) %% 7) * 1440, ((day + 1) %% 7) * 1440 + closes))
+               FILTER (WHERE closes <= opens AND closes > 0) AS tail
+    FROM slots WHERE day IS NOT NULL
+    GROUP BY service_id
+)
+INSERT INTO services_servicefacts (
+    service_id, status, organisation_id, updated_at, free, no_documents_required,
+    anonymous_ok, walk_in, minimum_age, maximum_age, need_ids, languages, latitudes,
+    longitudes, week_main, week_tail)
+SELECT s.id, s.status, s.organisation_id, s.updated_at, s.free, s.no_documents_required,
+       s.anonymous_ok, s.walk_in, s.minimum_age, s.maximum_age,
+       COALESCE((SELECT array_agg(DISTINCT a.ancestor_id)
+                 FROM services_service_needs sn
+                 JOIN ancestors a ON a.term_id = sn.taxonomyterm_id
+                 WHERE sn.service_id = s.id), '{}'),
+       COALESCE((SELECT array_agg(DISTINCT lower(l.code)) FROM services_language l
+                 WHERE l.code <> '' AND (l.service_id = s.id OR l.location_id IN (
+                     SELECT location_id FROM services_serviceatlocation
+                     WHERE service_id = s.id))), '{}'),
+       COALESCE((SELECT array_agg(lo.latitude ORDER BY lo.id) FROM services_location lo
+                 JOIN services_serviceatlocation x ON x.location_id = lo.id
+                 WHERE x.service_id = s.id AND NOT lo.is_confidential
+                   AND lo.latitude IS NOT NULL AND lo.longitude IS NOT NULL), '{}'),
+       COALESCE((SELECT array_agg(lo.longitude ORDER BY lo.id) FROM services_location lo
+                 JOIN services_serviceatlocation x ON x.location_id = lo.id
+                 WHERE x.service_id = s.id AND NOT lo.is_confidential
+                   AND lo.latitude IS NOT NULL AND lo.longitude IS NOT NULL), '{}'),
+       w.main, w.tail
+FROM services_service s
+LEFT JOIN weeks w ON w.service_id = s.id
+"""
 
-    from services.models import Closure, Schedule
 
+def facts_refresh(service_ids: list[str] | None = None) -> None:
+    """Rebuild the filter rows of these services (all when None), in one statement.
+
+    Schedules count when valid today, so a daily beat task runs it for seasonal hours.
+    """
+    from django.utils import timezone
+
+    params: dict[str, object] = {"today": timezone.localdate()}
+    with transaction.atomic(), connection.cursor() as cursor:
+        if service_ids is None:
+            cursor.execute("DELETE FROM services_servicefacts")
+            cursor.execute(FACTS_SQL, params)
+        else:
+            params["ids"] = service_ids
+            cursor.execute(
+                "DELETE FROM services_servicefacts WHERE service_id = ANY(%(ids)s::uuid[])", params
+            )
+            cursor.execute(FACTS_SQL + " WHERE s.id = ANY(%(ids)s::uuid[])", params)
+
+
+def minute_of_week(moment: datetime.datetime) -> int:
+    return moment.weekday() * 1440 + moment.hour * 60 + moment.minute
+
+
+def _where(sql: str, *params: object):  # type: ignore[no-untyped-def]
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 - constant SQL, bound values
+
+
+def _open_now(moment: datetime.datetime):  # type: ignore[no-untyped-def]
+    """Open at `moment`: in a period that started today (and today is not a closure day),
+    or in the after-midnight tail of one that started yesterday (not a closure day)."""
     today = moment.date()
     yesterday = today - datetime.timedelta(days=1)
-    now = moment.time().replace(microsecond=0)
-
-    def rules(day: datetime.date):  # type: ignore[no-untyped-def]
-        return Schedule.objects.filter(
-            Q(service=OuterRef("pk")) | Q(service_at_location__service=OuterRef("pk")),
-            Q(freq__in=["WEEKLY", ""]),
-            Q(byday__contains=weekday_code(day)),
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-            opens_at__isnull=False,
-            closes_at__isnull=False,
-        )
-
-    def closed_on(day: datetime.date):  # type: ignore[no-untyped-def]
-        return Exists(
-            Closure.objects.filter(service=OuterRef("pk"), starts_on__lte=day, ends_on__gte=day)
-        )
-
-    open_today = Exists(
-        rules(today).filter(
-            Q(opens_at__lte=now) & (Q(closes_at__gt=now) | Q(closes_at__lte=F("opens_at")))
-        )
+    closed = (
+        "EXISTS (SELECT 1 FROM services_closure c WHERE c.service_id = "
+        "services_servicefacts.service_id AND c.starts_on <= %s AND c.ends_on >= %s)"
     )
-    still_open_from_yesterday = Exists(
-        rules(yesterday).filter(closes_at__lt=F("opens_at"), closes_at__gt=now)
+    minute = minute_of_week(moment)
+    return _where(
+        f"((week_main @> %s::int AND NOT {closed}) OR (week_tail @> %s::int AND NOT {closed}))",
+        minute,
+        today,
+        today,
+        minute,
+        yesterday,
+        yesterday,
     )
-    return (open_today & ~closed_on(today)) | (still_open_from_yesterday & ~closed_on(yesterday))
 
 
-def _distance_expression(near: tuple[float, float]):  # type: ignore[no-untyped-def]
-    """Kilometres from `near` to the service's nearest published location (SQL)."""
-    from django.db.models import F, FloatField, OuterRef, Subquery, Value
-    from django.db.models.functions import Sqrt
-
-    from services.models import Location
-
+def _distance_sql(near: tuple[float, float]) -> tuple[str, list[object]]:
+    """Kilometres to the nearest published location (equirectangular, exact enough in a
+    city); NULL when the service has none."""
     latitude, longitude = near
     kilometres_per_degree = math.pi * EARTH_RADIUS_KM / 180
-    scale = math.cos(math.radians(latitude))
-    nearest = (
-        Location.objects.filter(
-            service_at_locations__service=OuterRef("pk"),
-            latitude__isnull=False,
-            longitude__isnull=False,
-            is_confidential=False,
-        )
-        .annotate(
-            kilometres=Sqrt(
-                (F("latitude") - Value(latitude)) * (F("latitude") - Value(latitude))
-                + (F("longitude") - Value(longitude))
-                * (F("longitude") - Value(longitude))
-                * Value(scale * scale),
-                output_field=FloatField(),
-            )
-            * Value(kilometres_per_degree)
-        )
-        .order_by("kilometres")
-        .values("kilometres")[:1]
+    scale = math.cos(math.radians(latitude)) ** 2
+    return (
+        "(SELECT min(sqrt((p.lat - %s) * (p.lat - %s) + (p.lon - %s) * (p.lon - %s) * %s)) * %s "
+        "FROM unnest(services_servicefacts.latitudes, services_servicefacts.longitudes) "
+        "AS p(lat, lon))",
+        [latitude, latitude, longitude, longitude, scale, kilometres_per_degree],
     )
-    return Subquery(nearest, output_field=FloatField())
 
 
 def _filtered(params: SearchParams, language: str, moment: datetime.datetime, query: str):  # type: ignore[no-untyped-def]
-    from django.contrib.postgres.search import SearchQuery, SearchRank
-    from django.db.models import Exists, F, OuterRef, Q, Subquery
+    """The matching services as a queryset of ServiceFacts (one narrow row each)."""
+    from django.db.models import FloatField, Q
+    from django.db.models.expressions import RawSQL
 
-    from services.models import Address, Language, Schedule, Service, ServiceSearchDocument
+    from services.models import Address, ServiceFacts, ServiceSearchDocument
 
-    services = Service.objects.filter(status__in=params.statuses)
+    facts = ServiceFacts.objects.filter(status__in=params.statuses)
     if query:
-        search_query = SearchQuery(query, search_type="websearch", config=search_config(language))
-        documents = ServiceSearchDocument.objects.filter(
-            service=OuterRef("pk"), language=language, document=search_query
-        )
-        services = services.filter(Exists(documents)).annotate(
-            rank=Subquery(
-                documents.annotate(rank=SearchRank(F("document"), search_query)).values("rank")[:1]
+        config = search_config(language)
+        facts = facts.filter(
+            service_id__in=ServiceSearchDocument.objects.filter(language=language)
+            .extra(
+                where=["document @@ websearch_to_tsquery(%s::regconfig, %s)"],
+                params=[config, query],
+            )
+            .values("service_id")
+        ).annotate(
+            rank=RawSQL(
+                "(SELECT ts_rank(d.document, websearch_to_tsquery(%s::regconfig, %s)) "
+                "FROM services_servicesearchdocument d WHERE d.language = %s "
+                "AND d.service_id = services_servicefacts.service_id)",
+                [config, query, language],
+                output_field=FloatField(),
             )
         )
     if params.need:
-        services = services.filter(
-            Exists(
-                Service.needs.through.objects.filter(
-                    service_id=OuterRef("pk"), taxonomyterm_id__in=need_and_narrower(params.need)
-                )
-            )
-        )
+        from services.models import TaxonomyTerm
+
+        ids = [
+            str(pk)
+            for pk in TaxonomyTerm.objects.filter(code=params.need).values_list("pk", flat=True)
+        ]
+        facts = facts.filter(need_ids__overlap=ids) if ids else facts.none()
     if params.taxonomy_term_id:
-        services = services.filter(
-            Exists(
-                Service.needs.through.objects.filter(
-                    service_id=OuterRef("pk"), taxonomyterm_id=params.taxonomy_term_id
-                )
-            )
-        )
+        facts = facts.filter(need_ids__contains=[str(params.taxonomy_term_id)])
     if params.language:
-        services = services.filter(
-            Exists(Language.objects.filter(service=OuterRef("pk"), code=params.language))
-            | Exists(
-                Language.objects.filter(
-                    location__service_at_locations__service=OuterRef("pk"), code=params.language
-                )
-            )
-        )
+        facts = facts.filter(languages__contains=[params.language.lower()])
     if params.open_now:
-        services = services.filter(_open_condition(moment))
+        facts = facts.filter(_open_now(moment))
     if params.day:
-        services = services.filter(
-            Exists(
-                Schedule.objects.filter(
-                    Q(service=OuterRef("pk")) | Q(service_at_location__service=OuterRef("pk")),
-                    byday__contains=params.day,
-                    opens_at__isnull=False,
-                )
-            )
+        day = WEEKDAYS.index(params.day)
+        facts = facts.filter(
+            _where("week_main && int4range(%s, %s)", day * 1440, day * 1440 + 1440)
         )
     for flag in ("free", "no_documents_required", "anonymous_ok", "walk_in"):
         if getattr(params, flag):
-            services = services.filter(**{flag: True})
+            facts = facts.filter(**{flag: True})
     if params.age is not None:
-        services = services.filter(
+        facts = facts.filter(
             Q(minimum_age__isnull=True) | Q(minimum_age__lte=params.age),
             Q(maximum_age__isnull=True) | Q(maximum_age__gte=params.age),
         )
     if params.organisation is not None:
-        services = services.filter(organisation_id=params.organisation)
+        facts = facts.filter(organisation_id=params.organisation)
     if params.modified_after is not None:
-        services = services.filter(updated_at__gt=params.modified_after)
+        facts = facts.filter(updated_at__gt=params.modified_after)
     if params.postcode:
-        services = services.filter(
-            Exists(
-                Address.objects.filter(
-                    location__service_at_locations__service=OuterRef("pk"),
-                    location__is_confidential=False,  # a shelter's postcode is not given away
-                    postal_code=params.postcode,
-                )
-            )
+        facts = facts.filter(
+            service_id__in=Address.objects.filter(
+                location__is_confidential=False,  # a shelter's postcode is not given away
+                postal_code=params.postcode,
+            ).values("location__service_at_locations__service_id")
         )
     if params.near is not None:
-        services = services.annotate(distance_km=_distance_expression(params.near))
+        sql, sql_params = _distance_sql(params.near)
+        distance = RawSQL(sql, sql_params, output_field=FloatField())  # noqa: S611 - bound values
+        facts = facts.annotate(distance_km=distance)
         if params.radius_km is not None:
-            services = services.filter(distance_km__lte=params.radius_km)
-    return services
+            facts = facts.filter(distance_km__lte=params.radius_km)
+    return facts
 
 
-def _facets(services, language: str) -> dict[str, list[tuple[str, str, int]]]:  # type: ignore[no-untyped-def]
-    from django.db.models import Count, Q
-
+def _facets(
+    facts, language: str, total: int, flags: dict[str, int]
+) -> dict[str, list[tuple[str, str, int]]]:  # type: ignore[no-untyped-def]
+    """Counts per need and per language over the matches, in one query."""
     from portal.i18n.languages import language_name, text_in_language
-    from services.models import Language, TaxonomyTerm
+    from services.models import TaxonomyTerm
 
-    ids = services.values("pk")
-    need_counts = dict(
-        TaxonomyTerm.objects.filter(services__in=ids)
-        .values("code")
-        .annotate(count=Count("services", distinct=True))
-        .values_list("code", "count")
-    )
-    terms = {term.code: term for term in TaxonomyTerm.objects.filter(code__in=need_counts)}
+    inner, inner_params = facts.values("need_ids", "languages").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 'need', n::text, count(*) FROM ({inner}) f, unnest(f.need_ids) n "  # noqa: S608 - Django-built SQL
+            "GROUP BY 2 UNION ALL "
+            f"SELECT 'language', l, count(*) FROM ({inner}) f, unnest(f.languages) l GROUP BY 2",
+            [*inner_params, *inner_params],
+        )
+        rows = cursor.fetchall()
+    need_counts = {key: count for kind, key, count in rows if kind == "need"}
+    terms = TaxonomyTerm.objects.filter(pk__in=list(need_counts))
     needs = sorted(
         (
-            (code, text_in_language(terms[code], "name", language).text, count)
-            for code, count in need_counts.items()
-            if code in terms
+            (term.code, text_in_language(term, "name", language).text, need_counts[str(term.pk)])
+            for term in terms
         ),
         key=lambda item: (-item[2], item[1]),
     )
-    languages = [
-        (code, language_name(code), count)
-        for code, count in Language.objects.filter(service__in=ids)
-        .exclude(code="")
-        .values("code")
-        .annotate(count=Count("service", distinct=True))
-        .order_by("-count", "code")
-        .values_list("code", "count")[:15]
-    ]
-    flags = services.aggregate(
-        **{
-            flag: Count("pk", filter=Q(**{flag: True}))
-            for flag in ("free", "no_documents_required", "anonymous_ok", "walk_in")
-        }
-    )
+    languages = sorted(
+        ((key, language_name(key), count) for kind, key, count in rows if kind == "language"),
+        key=lambda item: (-item[2], item[0]),
+    )[:15]
     return {
         "need": needs,
         "language": languages,
@@ -395,6 +444,8 @@ def service_search(
     fallback language); when nothing matches, a misspelt word is corrected from the
     directory's vocabulary and the search is run again.
     """
+    from django.db.models import Count, F, Q
+
     from portal import search as word_search
     from services.selectors import service_list_prefetched
 
@@ -403,40 +454,48 @@ def service_search(
     moment = moment or local_now()
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     query = " ".join(params.q.split())[:200]
-    services = _filtered(params, language, moment, query)
-    total = services.count()
+    flag_names = ("free", "no_documents_required", "anonymous_ok", "walk_in")
+
+    def counted(facts):  # type: ignore[no-untyped-def]
+        return facts.aggregate(
+            total=Count("pk"),
+            **{flag: Count("pk", filter=Q(**{flag: True})) for flag in flag_names},
+        )
+
+    facts = _filtered(params, language, moment, query)
+    totals = counted(facts)
     corrected = None
-    if query and total == 0:
+    if query and totals["total"] == 0:
         corrected = word_search.correct_query(scope=SCOPE, language=language, query=query)
         if corrected:
-            services = _filtered(params, language, moment, corrected)
-            total = services.count()
+            facts = _filtered(params, language, moment, corrected)
+            totals = counted(facts)
+    total = totals.pop("total")
     ordering: list[object] = []
     if params.near is not None:
-        from django.db.models import F
-
         ordering.append(F("distance_km").asc(nulls_last=True))
     if query:
-        from django.db.models import F
-
         ordering.append(F("rank").desc(nulls_last=True))
-    ordering.extend([f"name_{language.replace('-', '_')}", "pk"])
+    ordering.extend([f"service__name_{language.replace('-', '_')}", "pk"])
     pages = max(1, math.ceil(total / per_page))
     page = max(1, min(page, pages))
     start = (page - 1) * per_page
-    columns = ["pk", "distance_km"] if params.near is not None else ["pk"]
-    rows = list(services.order_by(*ordering).values_list(*columns)[start : start + per_page])
+    columns = ["service_id", "distance_km"] if params.near is not None else ["service_id"]
+    rows = list(facts.order_by(*ordering).values_list(*columns)[start : start + per_page])
     page_ids = [row[0] for row in rows]
     by_id = {service.pk: service for service in service_list_prefetched(page_ids)}
-    ordered = [by_id[pk] for pk in page_ids if pk in by_id]
-    for service, row in zip(ordered, rows, strict=False):
-        service.distance_km = row[1] if len(row) > 1 else None  # type: ignore[attr-defined]
+    ordered = []
+    for row in rows:
+        service = by_id.get(row[0])
+        if service is not None:
+            service.distance_km = row[1] if len(row) > 1 else None  # type: ignore[attr-defined]
+            ordered.append(service)
     return SearchResult(
         services=ordered,
         total=total,
         page=page,
         pages=pages,
-        facets=_facets(services, language) if with_facets else {},
+        facets=_facets(facts, language, total, totals) if with_facets and total else {},
         corrected_query=corrected,
     )
 

@@ -14,3 +14,11 @@ def referral_retention_task() -> int:
 def service_assurance_reminders_task() -> int:
     """Ask organisations to confirm services whose information is getting old."""
     return actions.service_assurance_reminders()
+
+
+@shared_task
+def service_facts_refresh_task() -> None:
+    """Rebuild the directory's filter rows: hours valid from today count from today."""
+    from services import search
+
+    search.facts_refresh()

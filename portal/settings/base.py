@@ -137,6 +137,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registration.tasks.attestation_erase_expired_task",
         "schedule": crontab(hour=2, minute=41),
     },
+    "services-facts-refresh": {
+        "task": "services.tasks.service_facts_refresh_task",
+        "schedule": crontab(hour=23, minute=5),  # just after midnight in Europe, UTC
+    },
     "services-assurance-reminders": {
         "task": "services.tasks.service_assurance_reminders_task",
         "schedule": crontab(hour=9, minute=7),

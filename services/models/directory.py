@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -477,6 +478,54 @@ class ServiceSearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service_id} [{self.language}]"
+
+
+class Int4MultiRangeField(models.Field):
+    """PostgreSQL's int4multirange, written and read only in SQL (services/search.py)."""
+
+    def db_type(self, connection: object) -> str:
+        return "int4multirange"
+
+
+class ServiceFacts(models.Model):
+    """Everything the directory filters on, in one narrow row per service, rebuilt from
+    the service's own tables by services.search.reindex (set-based SQL).
+
+    Needs include their broader terms; languages those of the service and of its
+    locations; coordinates only those of published (not confidential) locations; the week
+    is two sets of minutes (0 = Monday 00:00): the parts of opening periods on the day
+    they start, and the after-midnight tails of overnight ones — so a holiday closure
+    can cancel exactly the periods that start on that day.
+    """
+
+    service = models.OneToOneField(
+        Service, on_delete=models.CASCADE, primary_key=True, related_name="facts"
+    )
+    status = models.CharField(max_length=20)
+    organisation_id = models.BigIntegerField()
+    updated_at = models.DateTimeField()
+    free = models.BooleanField()
+    no_documents_required = models.BooleanField()
+    anonymous_ok = models.BooleanField()
+    walk_in = models.BooleanField()
+    minimum_age = models.PositiveSmallIntegerField(null=True)
+    maximum_age = models.PositiveSmallIntegerField(null=True)
+    need_ids = ArrayField(models.UUIDField(), default=list)
+    languages = ArrayField(models.CharField(max_length=10), default=list)
+    latitudes = ArrayField(models.FloatField(), default=list)
+    longitudes = ArrayField(models.FloatField(), default=list)
+    week_main = Int4MultiRangeField(null=True)
+    week_tail = Int4MultiRangeField(null=True)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["need_ids"], name="service_facts_needs"),
+            GinIndex(fields=["languages"], name="service_facts_languages"),
+            models.Index(fields=["status"], name="service_facts_status"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.service_id)
 
 
 class OutdatedReport(models.Model):

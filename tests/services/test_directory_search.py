@@ -268,11 +268,18 @@ def test_near_a_neighbourhood(directory, settings) -> None:  # type: ignore[no-u
 def test_facet_counts(directory) -> None:  # type: ignore[no-untyped-def]
     result = service_search(SearchParams(free=True), language="fr", moment=WEDNESDAY_NOON)
     needs = {code: count for code, _label, count in result.facets["need"]}
-    assert needs == {"health": 1, "dental": 1}
+    # A need's count is what choosing it would give: narrower needs included.
+    assert needs == {"health": 2, "dental": 1}
+    assert (
+        needs["health"]
+        == service_search(
+            SearchParams(free=True, need="health"), language="fr", moment=WEDNESDAY_NOON
+        ).total
+    )
     flags = {code: count for code, _label, count in result.facets["attribute"]}
     assert flags == {"free": 2, "no_documents_required": 1, "anonymous_ok": 0, "walk_in": 1}
     languages = {code: count for code, _label, count in result.facets["language"]}
-    assert languages == {"ar": 1}
+    assert languages == {"ar": 1, "ti": 1}  # at the service or at its location
 
 
 def test_paging(directory) -> None:  # type: ignore[no-untyped-def]
@@ -333,3 +340,15 @@ def test_translations_of_names_are_searched_in_their_language(directory) -> None
     search.reindex([directory["shelter"].pk])
     assert found(SearchParams(q="shelter"), language="en") == {"Halte de nuit"}
     assert found(SearchParams(q="shelter"), language="fr") == set()
+
+
+def test_hours_count_only_while_they_are_valid(directory) -> None:  # type: ignore[no-untyped-def]
+    from services.tasks import service_facts_refresh_task
+
+    Schedule.objects.filter(service=directory["clinic"]).update(
+        valid_to=datetime.date(2026, 11, 1)  # winter hours ended
+    )
+    service_facts_refresh_task.run()
+    service_facts_refresh_task.run()
+    assert "Centre de santé du Vieux Port" not in found(SearchParams(open_now=True))
+    assert "Centre de santé du Vieux Port" not in found(SearchParams(day="WE"))
