@@ -200,21 +200,46 @@ WITH RECURSIVE ancestors(term_id, ancestor_id) AS (
     FROM ancestors a JOIN services_taxonomyterm t ON t.id = a.ancestor_id
     WHERE t.parent_id IS NOT NULL
 ),
+needs AS (
+    SELECT sn.service_id, array_agg(DISTINCT a.ancestor_id) AS ids
+    FROM services_service_needs sn JOIN ancestors a ON a.term_id = sn.taxonomyterm_id
+    WHERE {only_service_needs}
+    GROUP BY sn.service_id
+),
+spoken AS (
+    SELECT service_id, array_agg(DISTINCT code) AS codes FROM (
+        SELECT l.service_id, lower(l.code) AS code FROM services_language l
+        WHERE l.service_id IS NOT NULL AND l.code <> '' AND {only_language_service}
+        UNION ALL
+        SELECT x.service_id, lower(l.code) FROM services_language l
+        JOIN services_serviceatlocation x ON x.location_id = l.location_id
+        WHERE l.code <> '' AND {only_located}
+    ) codes GROUP BY service_id
+),
+places AS (
+    SELECT x.service_id, array_agg(lo.latitude ORDER BY lo.id) AS latitudes,
+           array_agg(lo.longitude ORDER BY lo.id) AS longitudes
+    FROM services_serviceatlocation x JOIN services_location lo ON lo.id = x.location_id
+    WHERE NOT lo.is_confidential AND lo.latitude IS NOT NULL AND lo.longitude IS NOT NULL
+      AND {only_located}
+    GROUP BY x.service_id
+),
+rules AS (
+    SELECT sch.service_id, sch.byday, sch.opens_at, sch.closes_at
+    FROM services_schedule sch
+    WHERE {valid} AND sch.service_id IS NOT NULL AND {only_schedule_service}
+    UNION ALL
+    SELECT x.service_id, sch.byday, sch.opens_at, sch.closes_at
+    FROM services_schedule sch
+    JOIN services_serviceatlocation x ON x.id = sch.service_at_location_id
+    WHERE {valid} AND {only_located}
+),
 slots AS (
-    SELECT sc.service_id AS service_id,
+    SELECT r.service_id,
            (array_position(ARRAY['MO','TU','WE','TH','FR','SA','SU'], trim(day)) - 1) AS day,
-           (extract(hour FROM sc.opens_at) * 60 + extract(minute FROM sc.opens_at))::int AS opens,
-           (extract(hour FROM sc.closes_at) * 60 + extract(minute FROM sc.closes_at))::int AS closes
-    FROM (
-        SELECT COALESCE(sch.service_id, sal.service_id) AS service_id, sch.byday,
-               sch.opens_at, sch.closes_at
-        FROM services_schedule sch
-        LEFT JOIN services_serviceatlocation sal ON sal.id = sch.service_at_location_id
-        WHERE sch.freq IN ('WEEKLY', '') AND sch.opens_at IS NOT NULL
-          AND sch.closes_at IS NOT NULL
-          AND (sch.valid_from IS NULL OR sch.valid_from <= %(today)s)
-          AND (sch.valid_to IS NULL OR sch.valid_to >= %(today)s)
-    ) sc, unnest(string_to_array(sc.byday, ',')) AS day
+           (extract(hour FROM r.opens_at) * 60 + extract(minute FROM r.opens_at))::int AS opens,
+           (extract(hour FROM r.closes_at) * 60 + extract(minute FROM r.closes_at))::int AS closes
+    FROM rules r, unnest(string_to_array(r.byday, ',')) AS day
 ),
 weeks AS (
     SELECT service_id,
@@ -232,26 +257,36 @@ INSERT INTO services_servicefacts (
     longitudes, week_main, week_tail)
 SELECT s.id, s.status, s.organisation_id, s.updated_at, s.free, s.no_documents_required,
        s.anonymous_ok, s.walk_in, s.minimum_age, s.maximum_age,
-       COALESCE((SELECT array_agg(DISTINCT a.ancestor_id)
-                 FROM services_service_needs sn
-                 JOIN ancestors a ON a.term_id = sn.taxonomyterm_id
-                 WHERE sn.service_id = s.id), '{}'),
-       COALESCE((SELECT array_agg(DISTINCT lower(l.code)) FROM services_language l
-                 WHERE l.code <> '' AND (l.service_id = s.id OR l.location_id IN (
-                     SELECT location_id FROM services_serviceatlocation
-                     WHERE service_id = s.id))), '{}'),
-       COALESCE((SELECT array_agg(lo.latitude ORDER BY lo.id) FROM services_location lo
-                 JOIN services_serviceatlocation x ON x.location_id = lo.id
-                 WHERE x.service_id = s.id AND NOT lo.is_confidential
-                   AND lo.latitude IS NOT NULL AND lo.longitude IS NOT NULL), '{}'),
-       COALESCE((SELECT array_agg(lo.longitude ORDER BY lo.id) FROM services_location lo
-                 JOIN services_serviceatlocation x ON x.location_id = lo.id
-                 WHERE x.service_id = s.id AND NOT lo.is_confidential
-                   AND lo.latitude IS NOT NULL AND lo.longitude IS NOT NULL), '{}'),
-       w.main, w.tail
+       COALESCE(n.ids, '{{}}'), COALESCE(sp.codes, '{{}}'),
+       COALESCE(p.latitudes, '{{}}'), COALESCE(p.longitudes, '{{}}'), w.main, w.tail
 FROM services_service s
+LEFT JOIN needs n ON n.service_id = s.id
+LEFT JOIN spoken sp ON sp.service_id = s.id
+LEFT JOIN places p ON p.service_id = s.id
 LEFT JOIN weeks w ON w.service_id = s.id
+WHERE {only_service}
 """
+
+# Weekly rules valid today (the `rules` part of FACTS_SQL).
+VALID_TODAY = (
+    "sch.freq IN ('WEEKLY', '') AND sch.opens_at IS NOT NULL AND sch.closes_at IS NOT NULL "
+    "AND (sch.valid_from IS NULL OR sch.valid_from <= %(today)s) "
+    "AND (sch.valid_to IS NULL OR sch.valid_to >= %(today)s)"
+)
+
+
+def _facts_sql(*, restricted: bool) -> str:
+    def only(column: str) -> str:
+        return f"{column} = ANY(%(ids)s::uuid[])" if restricted else "true"
+
+    return FACTS_SQL.format(
+        valid=VALID_TODAY,
+        only_service_needs=only("sn.service_id"),
+        only_language_service=only("l.service_id"),
+        only_located=only("x.service_id"),
+        only_schedule_service=only("sch.service_id"),
+        only_service=only("s.id"),
+    )
 
 
 def facts_refresh(service_ids: list[str] | None = None) -> None:
@@ -261,17 +296,15 @@ def facts_refresh(service_ids: list[str] | None = None) -> None:
     """
     from django.utils import timezone
 
-    params: dict[str, object] = {"today": timezone.localdate()}
+    params: dict[str, object] = {"today": timezone.localdate(), "ids": service_ids or []}
     with transaction.atomic(), connection.cursor() as cursor:
         if service_ids is None:
             cursor.execute("DELETE FROM services_servicefacts")
-            cursor.execute(FACTS_SQL, params)
         else:
-            params["ids"] = service_ids
             cursor.execute(
                 "DELETE FROM services_servicefacts WHERE service_id = ANY(%(ids)s::uuid[])", params
             )
-            cursor.execute(FACTS_SQL + " WHERE s.id = ANY(%(ids)s::uuid[])", params)
+        cursor.execute(_facts_sql(restricted=service_ids is not None), params)
 
 
 def minute_of_week(moment: datetime.datetime) -> int:
