@@ -7,6 +7,7 @@ scoped to the user's organisations and audited.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -31,8 +32,12 @@ from services.models import (
     TaxonomyTerm,
 )
 
+# A web address typed without a scheme is taken as https (Django 6's default, now).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
 
 class ScheduleInline(TranslationTabularInline):
+    formfield_overrides = HTTPS_URLS
     model = Schedule
     fk_name = "service"
     fields = ("byday", "opens_at", "closes_at", "valid_from", "valid_to", "freq", "notes")
@@ -40,11 +45,13 @@ class ScheduleInline(TranslationTabularInline):
 
 
 class ClosureInline(TranslationTabularInline):
+    formfield_overrides = HTTPS_URLS
     model = Closure
     extra = 0
 
 
 class LanguageInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = Language
     fk_name = "service"
     fields = ("code", "name", "note")
@@ -52,6 +59,7 @@ class LanguageInline(admin.TabularInline):
 
 
 class PhoneInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = Phone
     fk_name = "service"
     fields = ("number", "extension", "type", "description")
@@ -59,11 +67,13 @@ class PhoneInline(admin.TabularInline):
 
 
 class RequiredDocumentInline(TranslationTabularInline):
+    formfield_overrides = HTTPS_URLS
     model = RequiredDocument
     extra = 0
 
 
 class ServiceAtLocationInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = ServiceAtLocation
     fields = ("location", "description")
     autocomplete_fields = ("location",)
@@ -71,11 +81,13 @@ class ServiceAtLocationInline(admin.TabularInline):
 
 
 class AddressInline(admin.StackedInline):
+    formfield_overrides = HTTPS_URLS
     model = Address
     extra = 0
 
 
 class AccessibilityInline(TranslationTabularInline):
+    formfield_overrides = HTTPS_URLS
     model = Accessibility
     extra = 0
 
@@ -90,6 +102,7 @@ def _own_organisations(request: HttpRequest) -> QuerySet[Organisation]:
 
 @admin.register(Location)
 class LocationAdmin(TabbedTranslationAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("name", "location_type", "organisation", "is_confidential")
     search_fields = ("name",)
     inlines = (AddressInline, AccessibilityInline)
@@ -105,11 +118,13 @@ class LocationAdmin(TabbedTranslationAdmin):
 
 @admin.register(Taxonomy)
 class TaxonomyAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("name", "version")
 
 
 @admin.register(TaxonomyTerm)
 class TaxonomyTermAdmin(TabbedTranslationAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("code", "name", "parent")
     list_filter = ("taxonomy",)
 
@@ -118,6 +133,7 @@ class TaxonomyTermAdmin(TabbedTranslationAdmin):
 class ServiceAdmin(TabbedTranslationAdmin):
     """Organisation admins keep their own services current; saving counts as checking."""
 
+    formfield_overrides = HTTPS_URLS
     list_display = ("name", "organisation", "status", "last_assured_date")
     list_filter = ("status",)
     search_fields = ("name",)

@@ -266,9 +266,6 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "card": card,
             "statuses": Referral.Status.choices,
             "admin_of": admin_of,
-            "services": Service.objects.filter(status=Service.Status.ACTIVE).select_related(
-                "organisation"
-            ),
         },
     )
 
