@@ -107,6 +107,19 @@ class LocationAdmin(TabbedTranslationAdmin):
     search_fields = ("name",)
     inlines = (AddressInline, AccessibilityInline)
 
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        """A place's coordinates, languages or confidentiality change what its services'
+        searches find."""
+        super().save_related(request, form, formsets, change)
+        search.reindex(
+            list(form.instance.service_at_locations.values_list("service_id", flat=True))
+        )
+        audit_record(
+            actor=request.user,
+            action=AuditAction.CHANGE if change else AuditAction.CREATE,
+            obj=form.instance,
+        )
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Location]:
         return super().get_queryset(request).filter(organisation__in=_own_organisations(request))
 

@@ -51,3 +51,39 @@ def test_confirming_from_the_admin_is_dated_and_audited(admin_client) -> None:  
     assert mine.last_assured_date == timezone.localdate()
     assert theirs.last_assured_date is None  # not theirs to confirm
     assert AuditEntry.objects.filter(object_pk=str(mine.pk), detail="assured").exists()
+
+
+def test_making_a_place_confidential_in_the_admin_hides_it_from_near_searches(admin_client) -> None:  # type: ignore[no-untyped-def]
+    from services import search
+    from services.models import Location, ServiceAtLocation
+    from services.search import SearchParams, service_search
+
+    client, mine, _theirs = admin_client
+    place = Location.objects.create(
+        location_type="physical",
+        organisation=mine.organisation,
+        name_fr="Refuge",
+        latitude=45.19,
+        longitude=5.72,
+    )
+    ServiceAtLocation.objects.create(service=mine, location=place)
+    search.reindex([mine.pk])
+    near = SearchParams(near=(45.19, 5.72), radius_km=1)
+    assert service_search(near, language="fr").total == 1
+    response = client.post(
+        f"/fr/admin/services/location/{place.pk}/change/",
+        {
+            "location_type": "physical",
+            "organisation": mine.organisation.pk,
+            "name_fr": "Refuge",
+            "latitude": "45.19",
+            "longitude": "5.72",
+            "is_confidential": "on",
+            "addresses-TOTAL_FORMS": "0",
+            "addresses-INITIAL_FORMS": "0",
+            "accessibility-TOTAL_FORMS": "0",
+            "accessibility-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert service_search(near, language="fr").total == 0
