@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from portal.places import neighbourhood_label
 from registration.models import Evidence, Route
 
 HOUSING = [
@@ -68,7 +69,7 @@ class AttestationForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["neighbourhood"].choices = [
-            (name, name.title()) for name in settings.PORTAL_NEIGHBOURHOODS
+            (name, neighbourhood_label(name)) for name in settings.PORTAL_NEIGHBOURHOODS
         ]
 
 

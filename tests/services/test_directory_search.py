@@ -326,6 +326,7 @@ def test_the_search_sets_no_cookie(directory) -> None:  # type: ignore[no-untype
     assert response.status_code == 200
     assert not response.cookies
     assert 'dir="rtl"' in response.content.decode()
+    assert "الشمال" in response.content.decode()  # neighbourhoods in the reader's language
 
 
 def test_defunct_services_are_not_listed_but_keep_their_page(directory) -> None:  # type: ignore[no-untyped-def]

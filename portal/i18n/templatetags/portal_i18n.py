@@ -82,3 +82,11 @@ def reader_date(value: datetime.date | None) -> str:
     if formats.get_format_modules(get_language()):
         return date_format(value, "DATE_FORMAT")
     return value.isoformat()
+
+
+@register.filter
+def neighbourhood(name: str) -> str:
+    """A neighbourhood identifier as the reader sees it."""
+    from portal.places import neighbourhood_label
+
+    return neighbourhood_label(name)
