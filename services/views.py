@@ -231,6 +231,23 @@ def _require_member(request: HttpRequest) -> set[int]:
     return organisations
 
 
+REFERRALS_PER_PAGE = 50
+
+
+def _page(request: HttpRequest, parameter: str, referrals: object) -> object:
+    """One page of a list of referrals (a constant number of queries per page)."""
+    from django.core.paginator import Paginator
+
+    return Paginator(referrals, REFERRALS_PER_PAGE).get_page(request.GET.get(parameter))
+
+
+def _without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
 @login_required
 @never_cache
 def referral_list(request: HttpRequest) -> HttpResponse:
@@ -248,8 +265,12 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
     if card and not token:
         referrals = referrals.none()
-    received = [item for item in referrals if item.receiving_organisation_id in organisations]
-    sent = [item for item in referrals if item.sending_organisation_id in organisations]
+    received = _page(
+        request,
+        "received_page",
+        referrals.filter(receiving_organisation_id__in=organisations, sent_at__isnull=False),
+    )
+    sent = _page(request, "sent_page", referrals.filter(sending_organisation_id__in=organisations))
     admin_of = [
         organisation
         for organisation in Organisation.objects.filter(pk__in=organisations)
@@ -259,8 +280,9 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         request,
         "services/referral_list.html",
         {
-            "received": received if direction in {"", "received"} else [],
-            "sent": sent if direction in {"", "sent"} else [],
+            "received": received if direction in {"", "received"} else None,
+            "sent": sent if direction in {"", "sent"} else None,
+            "query": _without(request, "received_page", "sent_page"),
             "direction": direction,
             "status": status,
             "card": card,

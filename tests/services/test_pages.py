@@ -188,3 +188,17 @@ def test_members_find_their_referrals_from_every_page(network) -> None:  # type:
     assert link in logged_in(network.caseworker_b).get("/fr/").content.decode()
     assert link not in logged_in(network.resident).get("/fr/").content.decode()
     assert link not in Client().get("/fr/").content.decode()
+
+
+def test_a_busy_organisation_pages_through_its_referrals(network) -> None:  # type: ignore[no-untyped-def]
+    from services.models import Referral as ReferralModel
+
+    for _index in range(53):
+        refer(network)
+    client = logged_in(network.caseworker_a)
+    first = client.get("/fr/caseworker/?direction=sent").content.decode()
+    tokens = set(ReferralModel.objects.values_list("client_token", flat=True))
+    assert sum(token in first for token in tokens) == 50
+    assert "sent_page=2" in first
+    second = client.get("/fr/caseworker/?direction=sent&sent_page=2").content.decode()
+    assert sum(token in second for token in tokens) == 3
