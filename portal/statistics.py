@@ -69,3 +69,36 @@ def suppress(
         },
         total=_hide_total(total, threshold),
     )
+
+
+def _shown(value: int | None, threshold: int = THRESHOLD) -> str:
+    return f"<{threshold + 1}" if value is None else str(value)
+
+
+def tables_csv(tables: dict[str, Table]) -> str:
+    """Published tables as CSV: per table a header row (its name, the columns, "total"),
+    its rows with their totals, a "total" row, then a blank line; hidden cells as "<11"."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for name, table in tables.items():
+        writer.writerow([name, *table.columns, "total"])
+        for row in table.rows:
+            writer.writerow(
+                [
+                    row,
+                    *(_shown(table.cell(row, column)) for column in table.columns),
+                    _shown(table.row_totals[row]),
+                ]
+            )
+        writer.writerow(
+            [
+                "total",
+                *(_shown(table.column_totals[column]) for column in table.columns),
+                _shown(table.total),
+            ]
+        )
+        writer.writerow([])
+    return buffer.getvalue()

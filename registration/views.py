@@ -230,24 +230,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     tables = registration_statistics()
     if request.GET.get("format") == "csv":
-        import csv
-        import io
+        from portal.statistics import tables_csv
 
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for name, table in tables.items():
-            writer.writerow([name, *table.columns])
-            for row in table.rows:
-                writer.writerow(
-                    [
-                        row,
-                        *(
-                            "<11" if table.cell(row, column) is None else table.cell(row, column)
-                            for column in table.columns
-                        ),
-                    ]
-                )
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(tables_csv(tables), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="registrations.csv"'
         return response
     return render(

@@ -347,11 +347,9 @@ def _notify(referral: Referral, move: str) -> None:
     """
 
     def context(user: User) -> dict[str, object]:
-        with translation.override(user.preferred_language):
-            path = reverse("caseworker:referral-detail", kwargs={"referral_id": referral.pk})
         return {
             "service": _service_name_in(referral.service, user.preferred_language),
-            "url": settings.PORTAL_BASE_URL.rstrip("/") + path,
+            "url": _link_for(user, "caseworker:referral-detail", referral.pk),
             "status": referral.status,
         }
 
@@ -394,6 +392,13 @@ def _notify(referral: Referral, move: str) -> None:
             idempotency_key=f"referral:{referral.pk}:accept:person",
             context={"service": _service_name_in(referral.service, referral.contact_language)},
         )
+
+
+def _link_for(user: User, url_name: str, pk: object) -> str:
+    """The page's full address in the recipient's language, for a message to them."""
+    with translation.override(user.preferred_language):
+        path = reverse(url_name, args=[pk])
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
 def _service_name_in(service: Service, language: str) -> str:
@@ -516,8 +521,6 @@ def service_assurance_reminders() -> int:
         ).exclude(email="")
         with transaction.atomic():
             for user in admins:
-                with translation.override(user.preferred_language):
-                    path = reverse("services:service-detail", args=[service.pk])
                 notification_enqueue(
                     channel="email",
                     recipient=user.email,
@@ -526,7 +529,7 @@ def service_assurance_reminders() -> int:
                     idempotency_key=f"service:{service.pk}:assure:{today:%Y-%m}:user:{user.pk}",
                     context={
                         "service": _service_name_in(service, user.preferred_language),
-                        "url": settings.PORTAL_BASE_URL.rstrip("/") + path,
+                        "url": _link_for(user, "services:service-detail", service.pk),
                     },
                 )
                 sent += 1

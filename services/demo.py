@@ -39,14 +39,6 @@ from services.models import (
 )
 
 CITY = "Ville-sur-Isère"
-PROFILE = (
-    "no_documents_required",
-    "anonymous_ok",
-    "free",
-    "interpretation_available",
-    "appointment_needed",
-    "walk_in",
-)
 TEXTS = (
     "name",
     "description",
@@ -124,7 +116,7 @@ def _service(data: dict[str, Any], terms: dict[str, TaxonomyTerm]) -> Service:
         minimum_age=data.get("minimum_age"),
         maximum_age=data.get("maximum_age"),
         last_assured_date=datetime.date(2026, 10, 1),
-        **{flag: bool(data.get(flag)) for flag in PROFILE},
+        **{flag: bool(data.get(flag)) for flag in Service.PROFILE_FIELDS},
     )
     for field in TEXTS:
         if data.get(field):

@@ -62,14 +62,7 @@ SCHEMA_BASE_URL = "https://raw.githubusercontent.com/openreferral/specification/
 NEEDS_TAXONOMY_NAME = "Needs"
 PROFILE_TAXONOMY_NAME = "Right to the City profile"
 # Profile term codes are the names of Service's boolean fields.
-PROFILE_CODES: tuple[str, ...] = (
-    "no_documents_required",
-    "anonymous_ok",
-    "free",
-    "interpretation_available",
-    "appointment_needed",
-    "walk_in",
-)
+PROFILE_CODES: tuple[str, ...] = Service.PROFILE_FIELDS
 CLOSURE_CODE = "closure"
 ALL_PROFILE_CODES: tuple[str, ...] = (*PROFILE_CODES, CLOSURE_CODE)
 PROFILE_VALUE = "true"

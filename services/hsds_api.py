@@ -296,8 +296,8 @@ POSTCODE = _parameter(
 PROXIMITY = _parameter(
     "proximity",
     OpenApiTypes.STR,
-    "`lat,lon`: nearest first, by the service's nearest public place. (`lat,lon,km`, a "
-    "distance limit, is answered 400 for now.)",
+    "`lat,lon`: nearest first, by the service's nearest public place; `lat,lon,km`: and "
+    "only within that many kilometres.",
 )
 SPOKEN_LANGUAGE = _parameter(
     "language", OpenApiTypes.STR, "Only services where this language (ISO 639 code) is spoken."

@@ -366,7 +366,7 @@ def _filtered(params: SearchParams, language: str, moment: datetime.datetime, qu
     from django.db.models import FloatField, Q
     from django.db.models.expressions import RawSQL
 
-    from services.models import Address, ServiceFacts, ServiceSearchDocument
+    from services.models import Address, Service, ServiceFacts, ServiceSearchDocument
 
     facts = ServiceFacts.objects.filter(status__in=params.statuses)
     if query:
@@ -406,7 +406,7 @@ def _filtered(params: SearchParams, language: str, moment: datetime.datetime, qu
         facts = facts.filter(
             _where("week_main && int4range(%s, %s)", day * 1440, day * 1440 + 1440)
         )
-    for flag in ("free", "no_documents_required", "anonymous_ok", "walk_in"):
+    for flag in Service.SEARCH_FLAGS:
         if getattr(params, flag):
             facts = facts.filter(**{flag: True})
     if params.age is not None:
@@ -480,6 +480,7 @@ def service_search(
     from django.db.models import F
 
     from portal import search as word_search
+    from services.models import Service
     from services.selectors import service_list_prefetched
 
     if language not in dict(settings.LANGUAGES):
@@ -487,7 +488,7 @@ def service_search(
     moment = moment or local_now()
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     query = " ".join(params.q.split())[:200]
-    flag_names = ("free", "no_documents_required", "anonymous_ok", "walk_in")
+    flag_names = Service.SEARCH_FLAGS
 
     def counted(facts):  # type: ignore[no-untyped-def]
         """Total, flag counts and (with facets) need and language counts, in one query

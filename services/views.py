@@ -6,9 +6,7 @@ in services.selectors and services.actions.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -26,6 +24,7 @@ from portal.accounts.models import Organisation
 from portal.accounts.roles import Role
 from portal.accounts.selectors import user_has_role
 from portal.i18n.languages import text_in_language
+from portal.statistics import tables_csv
 from services import actions, charts, search, selectors
 from services.forms import (
     DirectorySearchForm,
@@ -112,10 +111,7 @@ def service_search(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "neighbourhoods": list(settings.PORTAL_NEIGHBOURHOOD_CENTRES),
             "searched": form.is_bound,
-            "flag_fields": [
-                form[name]
-                for name in ("open_now", "free", "no_documents_required", "anonymous_ok", "walk_in")
-            ],
+            "flag_fields": [form[name] for name in ("open_now", *Service.SEARCH_FLAGS)],
         },
         status=status,
     )
@@ -429,27 +425,7 @@ def referral_statistics(request: HttpRequest) -> HttpResponse:
     tables = selectors.referral_statistics()
     labels = dict(Referral.Status.choices)
     if request.GET.get("format") == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for name, table in tables.items():
-            writer.writerow([name, *table.columns, "total"])
-            for row in table.rows:
-                writer.writerow(
-                    [
-                        row,
-                        *(_csv_cell(table.cell(row, column)) for column in table.columns),
-                        _csv_cell(table.row_totals[row]),
-                    ]
-                )
-            writer.writerow(
-                [
-                    "total",
-                    *(_csv_cell(table.column_totals[column]) for column in table.columns),
-                    _csv_cell(table.total),
-                ]
-            )
-            writer.writerow([])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(tables_csv(tables), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="referrals.csv"'
         return response
     return render(
@@ -461,10 +437,6 @@ def referral_statistics(request: HttpRequest) -> HttpResponse:
             "chart_url": reverse("caseworker:referral-chart"),
         },
     )
-
-
-def _csv_cell(value: int | None) -> str:
-    return "<11" if value is None else str(value)
 
 
 @login_required

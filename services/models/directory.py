@@ -68,6 +68,18 @@ class TaxonomyTerm(TimeStampedModel):
 
 
 class Service(TimeStampedModel):
+    # The portal's HSDS profile: what a newcomer most needs to know before going.
+    PROFILE_FIELDS = (
+        "no_documents_required",
+        "anonymous_ok",
+        "free",
+        "interpretation_available",
+        "appointment_needed",
+        "walk_in",
+    )
+    # Those the directory search filters on.
+    SEARCH_FLAGS = ("free", "no_documents_required", "anonymous_ok", "walk_in")
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("active")
         INACTIVE = "inactive", _("inactive")

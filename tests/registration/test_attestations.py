@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import subprocess
 import time
 
 import pytest
@@ -17,6 +16,7 @@ from participation.models import EligibilityCode, Phase
 from portal.audit.models import AuditEntry
 from registration import actions
 from registration.models import Attestation, EligibilityRelease
+from tests.database_dump import pg_dump_data
 from tests.factories.participation import ProcessFactory
 from tests.registration.conftest import PLANTED, issue
 
@@ -174,27 +174,11 @@ def test_attestation_pdf_has_the_code_and_both_languages(client: Client, counter
 def test_pg_dump_holds_no_planted_identity(client: Client, counters) -> None:  # type: ignore[no-untyped-def]
     """After issuing, opening, exporting and printing, a dump of the whole database
     contains none of the planted names or addresses in plain text."""
-    from pgserver._commands import POSTGRES_BIN_PATH
-
     issued = issue(counters["welcome"])
     client.force_login(counters["welcome"])
     for action in ("open", "pdf", "access", "renew"):
         client.post("/fr/register/counter/", {"action": action, "code": issued.code})
-    config = connection.settings_dict
-    environment = {
-        "PGHOST": config["HOST"] or "",
-        "PGPORT": str(config["PORT"] or ""),
-        "PGUSER": config["USER"] or "",
-        "PGPASSWORD": config["PASSWORD"] or "",
-    }
-    dump = subprocess.run(
-        [str(POSTGRES_BIN_PATH / "pg_dump"), "--data-only", config["NAME"]],
-        env={key: value for key, value in environment.items() if value},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    ).stdout
+    dump = pg_dump_data()
     assert "registration_attestation" in dump
     for planted in (PLANTED["display_name"], "Plantedname", "Canaris Plantés"):
         assert planted not in dump

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
-from django.db import connection
 from django.test import Client
 
 from portal.notifications.models import Notification
 from services.models import Referral, Service
+from tests.database_dump import pg_dump_data
 from tests.services.conftest import refer
 
 pytestmark = pytest.mark.django_db
@@ -135,8 +133,6 @@ def test_inactive_service_takes_no_referral(network) -> None:  # type: ignore[no
 def test_pg_dump_holds_no_planted_note_or_pseudonym_input(network) -> None:  # type: ignore[no-untyped-def]
     """The suite's referral scenario, then a dump of the whole database: none of the
     planted note texts, pseudonym inputs or contact addresses appear in plain text."""
-    from pgserver._commands import POSTGRES_BIN_PATH
-
     planted = {
         "note": "Planted-note: sleeps at the Gare du Nord",
         "pseudonym": "Planted-file ZX-4411",
@@ -161,21 +157,7 @@ def test_pg_dump_holds_no_planted_note_or_pseudonym_input(network) -> None:  # t
         f"/fr/caseworker/referrals/{referral.pk}/", {"kind": "note", "text": planted["later"]}
     )
     assert Notification.objects.filter(message="referral_accepted_person").exists()
-    config = connection.settings_dict
-    environment = {
-        "PGHOST": config["HOST"] or "",
-        "PGPORT": str(config["PORT"] or ""),
-        "PGUSER": config["USER"] or "",
-        "PGPASSWORD": config["PASSWORD"] or "",
-    }
-    dump = subprocess.run(
-        [str(POSTGRES_BIN_PATH / "pg_dump"), "--data-only", config["NAME"]],
-        env={key: value for key, value in environment.items() if value},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    ).stdout
+    dump = pg_dump_data()
     assert "services_referral" in dump and str(referral.pk) in dump
     for text in planted.values():
         assert text not in dump
