@@ -805,10 +805,6 @@ def _delete(model: type[models.Model], where: str, params: Sequence[object], dep
         return cursor.rowcount
 
 
-def generated_organisations() -> models.QuerySet[Organisation]:
-    return Organisation.objects.filter(slug__startswith=SLUG_PREFIX)
-
-
 def remove(*, progress: Progress | None = None) -> dict[str, int]:
     """Delete everything `generate()` made (whatever run made it); return counts."""
     say = progress or (lambda _message: None)

@@ -178,20 +178,6 @@ def parse_near(value: str) -> tuple[float, float] | None:
     return latitude, longitude
 
 
-def need_and_narrower(code: str) -> list[object]:
-    """Ids of the term with this code and of every term under it (any depth)."""
-    from services.models import TaxonomyTerm
-
-    terms = list(TaxonomyTerm.objects.values_list("pk", "code", "parent_id"))
-    wanted = {pk for pk, term_code, _parent in terms if term_code == code}
-    changed = True
-    while changed:
-        children = {pk for pk, _code, parent in terms if parent in wanted and pk not in wanted}
-        wanted |= children
-        changed = bool(children)
-    return list(wanted)
-
-
 FACTS_SQL = """
 WITH RECURSIVE ancestors(term_id, ancestor_id) AS (
     SELECT id, id FROM services_taxonomyterm
