@@ -102,8 +102,8 @@ def main() -> int:
     django.setup()
     from decimal import Decimal
 
-    from participation import codes
     from participation.models import Ballot, District, EligibilityCode, Phase, Process, Proposal
+    from portal import codes
 
     process = Process.objects.create(slug="bench", title_fr="Benchmark", phase=Phase.VOTING)
     district = District.objects.create(

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from participation import codes
 from participation.models import (
     PHASE_ORDER,
     Ballot,
@@ -30,6 +29,7 @@ from participation.models import (
     Rule,
     TallyResult,
 )
+from portal import codes
 from portal.accounts.models import User
 from portal.audit.actions import audit_record
 from portal.audit.models import AuditAction

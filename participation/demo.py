@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from participation import actions, codes
+from participation import actions
 from participation.models import (
     BallotType,
     District,
@@ -22,6 +22,7 @@ from participation.models import (
     Proposal,
     Rule,
 )
+from portal import codes
 from portal.i18n.languages import set_translations
 
 DEMO_CODES = [f"DEMOCODE{'A' * 16}{first}{second}" for first in "AB" for second in "ABCDE"]

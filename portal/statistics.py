@@ -1,9 +1,23 @@
 """Small-cell suppression for published statistics, shared by every module.
 
-A count from 1 to `threshold` (10) is shown as "<11" (primary suppression). If a row or
-a column then had a single hidden cell, its total would give it away, so another cell
-of that row or column is hidden too (secondary suppression), until every row and column
-has either no hidden cell or at least two. Totals of 1 to `threshold` are hidden too.
+A count from 1 to `threshold` (10) is shown as "<11" (primary suppression), and so is
+a row total, column total or grand total from 1 to `threshold`. Then hidden figures are
+added (secondary suppression) until none can be worked out from what is shown.
+
+Why that holds: write the table with its totals as an (R+1) x (C+1) grid whose last
+column holds minus the row totals, whose last row holds minus the column totals and
+whose corner holds the grand total; every line of that grid sums to zero. Changing
+hidden figures while keeping every published figure and every sum is possible exactly
+along a cycle of hidden figures (alternating +1/-1 along its rows and columns). So a
+hidden figure can be worked out exactly when it lies on no cycle of hidden figures,
+that is when it is a *bridge* of the graph whose nodes are the grid's lines and whose
+edges are the hidden figures. We add the smallest non-zero figure that closes a cycle
+through each bridge until there is none.
+
+Tables published side by side over the same columns (say by month and by
+neighbourhood) share their column totals and grand total: `suppress_linked` hides a
+shared total in all of them when one hides it, and protects every cell and row total
+by a cycle that does not pass through the shared totals.
 """
 
 from __future__ import annotations
@@ -12,6 +26,13 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 THRESHOLD = 10
+
+# Nodes of the grid's graph: ("row", r) for each row and ("column", c) for each column;
+# the totals line is the row TOTALS_ROW and the column TOTALS_COLUMN.
+TOTALS_ROW = ("row", "<totals>")
+TOTALS_COLUMN = ("column", "<totals>")
+Node = tuple[str, object]
+Edge = tuple[Node, Node]
 
 
 @dataclass(frozen=True)
@@ -27,8 +48,140 @@ class Table:
         return self.cells[(row, column)]
 
 
-def _hide_total(value: int, threshold: int) -> int | None:
-    return None if 0 < value <= threshold else value
+def _bridges(edges: set[Edge]) -> list[Edge]:
+    """Edges on no cycle (Tarjan's bridge-finding, iterative), in a stable order."""
+    neighbours: dict[Node, list[tuple[Node, int]]] = {}
+    ordered = sorted(edges, key=repr)
+    for index, (u, v) in enumerate(ordered):
+        neighbours.setdefault(u, []).append((v, index))
+        neighbours.setdefault(v, []).append((u, index))
+    order: dict[Node, int] = {}
+    low: dict[Node, int] = {}
+    found: list[Edge] = []
+    for root in sorted(neighbours, key=repr):
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack = [(root, -1, iter(neighbours[root]))]
+        while stack:
+            node, via, pending = stack[-1]
+            advanced = False
+            for child, index in pending:
+                if index == via:
+                    continue
+                if child in order:
+                    low[node] = min(low[node], order[child])
+                else:
+                    order[child] = low[child] = len(order)
+                    stack.append((child, index, iter(neighbours[child])))
+                    advanced = True
+                    break
+            if not advanced:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        found.append(ordered[via])
+    return found
+
+
+def _component(edges: set[Edge], start: Node) -> set[Node]:
+    seen, todo = {start}, [start]
+    while todo:
+        node = todo.pop()
+        for u, v in edges:
+            for a, b in ((u, v), (v, u)):
+                if a == node and b not in seen:
+                    seen.add(b)
+                    todo.append(b)
+    return seen
+
+
+def _protect(values: dict[Edge, int], hidden: set[Edge], *, shared_margins: bool) -> set[Edge]:
+    """Add hidden figures until every hidden figure lies on a cycle of hidden figures
+    (cells and row totals on one avoiding the totals row when margins are shared)."""
+    hidden = set(hidden)
+
+    def weight(edge: Edge) -> tuple[bool, int, str]:
+        return (values[edge] == 0, values[edge], repr(edge))  # smallest non-zero first
+
+    while True:
+        problem: tuple[Edge, set[Edge]] | None = None
+        if shared_margins:
+            inner = {edge for edge in hidden if TOTALS_ROW not in edge}
+            bridges = _bridges(inner)
+            if bridges:
+                problem = (bridges[0], inner)
+        if problem is None:
+            bridges = _bridges(hidden)
+            if bridges:
+                problem = (bridges[0], hidden)
+        if problem is None:
+            return hidden
+        (u, v), graph = problem
+        without = graph - {(u, v)}
+        side_u, side_v = _component(without, u), _component(without, v)
+        candidates = [
+            edge
+            for edge in values
+            if edge not in hidden
+            and (
+                (edge[0] in side_u and edge[1] in side_v)
+                or (edge[0] in side_v and edge[1] in side_u)
+            )
+            and not (shared_margins and graph is not hidden and TOTALS_ROW in edge)
+        ]
+        if not candidates:  # no cycle can be closed directly: widen the lines of u and v
+            candidates = [
+                edge
+                for edge in values
+                if edge not in hidden
+                and (u in edge or v in edge)
+                and not (shared_margins and graph is not hidden and TOTALS_ROW in edge)
+            ] or [edge for edge in values if edge not in hidden and (u in edge or v in edge)]
+        if not candidates:
+            return hidden  # nothing left to hide on these lines
+        hidden.add(min(candidates, key=weight))
+
+
+def _grid(
+    counts: dict[tuple[Hashable, Hashable], int],
+    rows: Sequence[Hashable],
+    columns: Sequence[Hashable],
+) -> dict[Edge, int]:
+    values: dict[Edge, int] = {}
+    for row in rows:
+        for column in columns:
+            values[(("row", row), ("column", column))] = counts.get((row, column), 0)
+        values[(("row", row), TOTALS_COLUMN)] = sum(counts.get((row, c), 0) for c in columns)
+    for column in columns:
+        values[(TOTALS_ROW, ("column", column))] = sum(counts.get((r, column), 0) for r in rows)
+    values[(TOTALS_ROW, TOTALS_COLUMN)] = sum(values[(TOTALS_ROW, ("column", c))] for c in columns)
+    return values
+
+
+def _table(
+    values: dict[Edge, int],
+    hidden: set[Edge],
+    rows: Sequence[Hashable],
+    columns: Sequence[Hashable],
+) -> Table:
+    def shown(edge: Edge) -> int | None:
+        return None if edge in hidden else values[edge]
+
+    return Table(
+        rows=list(rows),
+        columns=list(columns),
+        cells={(r, c): shown((("row", r), ("column", c))) for r in rows for c in columns},
+        row_totals={r: shown((("row", r), TOTALS_COLUMN)) for r in rows},
+        column_totals={c: shown((TOTALS_ROW, ("column", c))) for c in columns},
+        total=shown((TOTALS_ROW, TOTALS_COLUMN)),
+    )
+
+
+def _primary(values: dict[Edge, int], threshold: int) -> set[Edge]:
+    return {edge for edge, value in values.items() if 0 < value <= threshold}
 
 
 def suppress(
@@ -38,37 +191,31 @@ def suppress(
     columns: Sequence[Hashable],
     threshold: int = THRESHOLD,
 ) -> Table:
-    true = {(row, column): counts.get((row, column), 0) for row in rows for column in columns}
-    hidden = {key for key, value in true.items() if 0 < value <= threshold}
-    lines = [[(row, column) for column in columns] for row in rows] + [
-        [(row, column) for row in rows] for column in columns
-    ]
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            in_line = [key for key in line if key in hidden]
-            if len(in_line) == 1 and len(line) > 1:
-                candidates = sorted(
-                    (key for key in line if key not in hidden),
-                    key=lambda key: (true[key] == 0, true[key]),  # smallest non-zero first
-                )
-                if candidates:
-                    hidden.add(candidates[0])
-                    changed = True
-    row_totals = {row: sum(true[(row, column)] for column in columns) for row in rows}
-    column_totals = {column: sum(true[(row, column)] for row in rows) for column in columns}
-    total = sum(true.values())
-    return Table(
-        rows=list(rows),
-        columns=list(columns),
-        cells={key: (None if key in hidden else value) for key, value in true.items()},
-        row_totals={row: _hide_total(value, threshold) for row, value in row_totals.items()},
-        column_totals={
-            column: _hide_total(value, threshold) for column, value in column_totals.items()
-        },
-        total=_hide_total(total, threshold),
-    )
+    """One table with its totals, small figures hidden and none derivable."""
+    values = _grid(counts, rows, columns)
+    hidden = _protect(values, _primary(values, threshold), shared_margins=False)
+    return _table(values, hidden, rows, columns)
+
+
+def suppress_linked(
+    tables: dict[str, tuple[dict[tuple[Hashable, Hashable], int], Sequence[Hashable]]],
+    *,
+    columns: Sequence[Hashable],
+    threshold: int = THRESHOLD,
+) -> dict[str, Table]:
+    """Several tables over the same columns and the same records (each record counted
+    once in each table), published together: {name: (counts, rows)} -> {name: Table}."""
+    grids = {name: _grid(counts, rows, columns) for name, (counts, rows) in tables.items()}
+    hidden = {name: _primary(values, threshold) for name, values in grids.items()}
+    while True:
+        for name, values in grids.items():
+            hidden[name] = _protect(values, hidden[name], shared_margins=True)
+        shared = {edge for found in hidden.values() for edge in found if TOTALS_ROW in edge}
+        if all(shared <= found for found in hidden.values()):
+            break
+        for name in hidden:
+            hidden[name] |= shared
+    return {name: _table(grids[name], hidden[name], tables[name][1], columns) for name in tables}
 
 
 def _shown(value: int | None, threshold: int = THRESHOLD) -> str:

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from participation import actions as participation_actions
-from participation import codes
 from participation.models import Phase, Process
+from portal import codes
 from portal.accounts.models import Membership, Organisation, User
 from portal.audit.actions import audit_record
 from portal.audit.models import AuditAction

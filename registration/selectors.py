@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
-from portal.statistics import Table, suppress
+from portal.statistics import Table, suppress_linked
 from registration.models import Attestation, Route
 
 
@@ -21,9 +21,10 @@ def registration_statistics() -> dict[str, Table]:
         (row["neighbourhood"], row["route"]): row["count"]
         for row in Attestation.objects.values("neighbourhood", "route").annotate(count=Count("id"))
     }
-    return {
-        "month": suppress(by_month, rows=sorted({key[0] for key in by_month}), columns=routes),
-        "neighbourhood": suppress(
-            by_place, rows=sorted({key[0] for key in by_place}), columns=routes
-        ),
-    }
+    return suppress_linked(
+        {
+            "month": (by_month, sorted({key[0] for key in by_month})),
+            "neighbourhood": (by_place, sorted({key[0] for key in by_place})),
+        },
+        columns=routes,
+    )

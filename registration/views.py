@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from participation import codes
 from participation.models import Phase, Process
-from portal import ratelimit
+from portal import codes, ratelimit
 from portal.accounts.roles import Role
 from portal.accounts.selectors import user_has_role
 from registration import actions, pdf

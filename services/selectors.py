@@ -15,7 +15,7 @@ from django.db.models.functions import TruncMonth
 from portal.accounts.models import Membership, User
 from portal.accounts.roles import Role
 from portal.audit.models import AuditEntry
-from portal.statistics import Table, suppress
+from portal.statistics import Table, suppress_linked
 from services.models import Referral, ReferralEvent, ReferralNote, Service
 
 
@@ -197,9 +197,8 @@ def referral_statistics() -> dict[str, Table]:
     sent = Referral.objects.exclude(status=Referral.Status.DRAFT).exclude(sent_at__isnull=True)
     columns = [str(outcome) for outcome in OUTCOMES]
 
-    def table(counts: dict[tuple[str, str], int]) -> Table:
-        rows = sorted({key[0] for key in counts})
-        return suppress(counts, rows=rows, columns=columns)
+    def rows(counts: dict[tuple[str, str], int]) -> list[str]:
+        return sorted({key[0] for key in counts})
 
     by_month = {
         (row["month"].strftime("%Y-%m"), row["status"]): row["count"]
@@ -216,8 +215,11 @@ def referral_statistics() -> dict[str, Table]:
     ):
         label = f"{row['service__name']} — {row['service__organisation__name']}"
         by_service[(label, row["status"])] += row["count"]
-    return {
-        "month": table(by_month),
-        "need": table(dict(by_need)),
-        "service": table(dict(by_service)),
-    }
+    return suppress_linked(
+        {
+            "month": (by_month, rows(by_month)),
+            "need": (dict(by_need), rows(by_need)),
+            "service": (dict(by_service), rows(by_service)),
+        },
+        columns=columns,
+    )

@@ -19,13 +19,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from portal import ratelimit
+from portal import charts, ratelimit
 from portal.accounts.models import Organisation
 from portal.accounts.roles import Role
 from portal.accounts.selectors import user_has_role
 from portal.i18n.languages import text_in_language
 from portal.statistics import tables_csv
-from services import actions, charts, search, selectors
+from services import actions, search, selectors
 from services.forms import (
     DirectorySearchForm,
     NoteForm,

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import factory
 
-from participation import codes
 from participation.models import District, EligibilityCode, Phase, Process, Proposal
+from portal import codes
 
 
 class ProcessFactory(factory.django.DjangoModelFactory):

@@ -1,4 +1,4 @@
-"""Random codes shown to people (eligibility codes, receipts): 128 bits, grouped.
+"""Random codes shown to people (eligibility codes, receipts, follow-up codes): 128 bits, grouped.
 
 Only their SHA-256 is stored. 128 random bits need no secret key to make the hash
 unguessable, and the same code always gives the same hash so it can be looked up.
