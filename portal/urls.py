@@ -24,9 +24,11 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
+    path("guide/", include("discrimination.urls")),  # report/ and observatory/ first
     path("guide/", include("rights_guide.urls")),
     path("services/", include("services.urls")),
     path("caseworker/", include("services.caseworker_urls")),
+    path("office/", include("discrimination.office_urls")),
     path("register/", include("registration.urls")),
     path("participate/", include("participation.urls")),
     path("admin/", admin.site.urls),

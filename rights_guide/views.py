@@ -52,6 +52,9 @@ class TopicView(TemplateView):
             (article, article_texts(article, language)) for article in topic.visible_articles
         ]
         context["booklet"] = booklet_offer(language=language, topic_id=topic.pk)
+        context["about_discrimination"] = any(
+            Need.DISCRIMINATION in article.needs for article in topic.visible_articles
+        )
         return context
 
 

@@ -224,13 +224,20 @@ def _check_consent(user: User, consent: str, reason: str) -> None:
 def _check_contact(channel: str, address: str) -> None:
     if channel not in Referral.Contact.values:
         raise ValidationError(_("Choose how the person wants to be contacted."))
-    if channel in {Referral.Contact.SMS, Referral.Contact.EMAIL} and not address.strip():
+    if channel in {Referral.Contact.SMS, Referral.Contact.EMAIL}:
+        contact_address_check(channel, address)
+
+
+def contact_address_check(channel: str, address: str) -> None:
+    """A phone number ("sms") or email address ("email") a person gave to be reached
+    at: present and plausible, or a ValidationError saying what to fix."""
+    if not address.strip():
         raise ValidationError(
             _("Give the phone number or email address the person chose, or choose another way.")
         )
-    if channel == Referral.Contact.EMAIL and "@" not in address:
+    if channel == "email" and "@" not in address:
         raise ValidationError(_("This email address does not look right."))
-    if channel == Referral.Contact.SMS:
+    if channel == "sms":
         digits = [character for character in address if character.isdigit()]
         if len(digits) < 6 or any(
             not (character.isdigit() or character in "+ ().-") for character in address.strip()

@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     COUNCIL_MEMBER = "council_member", _("Council member")
     PB_OFFICER = "pb_officer", _("Participatory budget officer")
     CITY_ADMIN = "city_admin", _("City admin")
+    DISCRIMINATION_OFFICER = "discrimination_officer", _("Non-discrimination officer")
 
 
 # "app_label.codename" of each role. Apps add theirs here when they add models and
@@ -90,6 +91,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.COUNCIL_MEMBER: [],
     Role.PB_OFFICER: [*PB_RUNNING, "participation.view_eligibilitycodebatch"],
+    # Reports are reached through the office's own screens, never the admin; city
+    # admins do not hold this role implicitly (see discrimination.selectors).
+    Role.DISCRIMINATION_OFFICER: [],
     Role.CITY_ADMIN: [
         "accounts.view_user",
         "accounts.add_user",

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "services",
     "registration",
     "participation",
+    "discrimination",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.i18n.context_processors.languages",
+                "discrimination.context_processors.office",
             ],
         },
     },
@@ -148,6 +150,10 @@ CELERY_BEAT_SCHEDULE = {
     "referrals-retention": {
         "task": "services.tasks.referral_retention_task",
         "schedule": crontab(hour=2, minute=53),
+    },
+    "discrimination-retention": {
+        "task": "discrimination.tasks.report_retention_task",
+        "schedule": crontab(hour=3, minute=29),
     },
     "notifications-purge-delivered": {
         "task": "portal.notifications.tasks.notification_purge_delivered_task",
@@ -255,6 +261,16 @@ PORTAL_NEIGHBOURHOOD_CENTRES = env.json(
 SERVICE_ASSURANCE_MONTHS = env.int("SERVICE_ASSURANCE_MONTHS", default=6)
 VERIFY_RATE_PER_HOUR = env.int("VERIFY_RATE_PER_HOUR", default=60)
 OUTDATED_REPORT_RATE_PER_HOUR = env.int("OUTDATED_REPORT_RATE_PER_HOUR", default=20)
+
+# --- Discrimination reports -------------------------------------------------------------
+# Months after closing at which a report's account, contact details and messages are
+# erased (its categories stay for the observatory).
+DISCRIMINATION_RETENTION_MONTHS = env.int("DISCRIMINATION_RETENTION_MONTHS", default=12)
+# Reports one address may send per hour, and follow-up code checks per hour.
+DISCRIMINATION_REPORT_RATE_PER_HOUR = env.int("DISCRIMINATION_REPORT_RATE_PER_HOUR", default=5)
+DISCRIMINATION_FOLLOW_UP_RATE_PER_HOUR = env.int(
+    "DISCRIMINATION_FOLLOW_UP_RATE_PER_HOUR", default=30
+)
 
 # --- Notifications ----------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -66,8 +66,26 @@ def get_item(mapping: dict[str, object], key: str) -> object:
 @register.simple_tag
 def table_cell(table: object, row: object, column: object) -> object:
     """A suppressed statistics cell shows as '<11'."""
-    value = table.cell(row, column)  # type: ignore[attr-defined]
-    return "<11" if value is None else value
+    return shown_count(table.cell(row, column))  # type: ignore[attr-defined]
+
+
+@register.filter
+def shown_count(value: int | None) -> object:
+    """A published count, or '<11' where it is hidden (escaped like any other text)."""
+    from portal.statistics import THRESHOLD
+
+    return f"<{THRESHOLD + 1}" if value is None else value
+
+
+@register.filter
+def reader_month(value: datetime.date | None) -> str:
+    """A month in the reader's words where Django knows them (“novembre 2026”), else
+    as 2026-11, for the same reason as reader_date."""
+    if value is None:
+        return ""
+    if formats.get_format_modules(get_language()):
+        return date_format(value, "YEAR_MONTH_FORMAT")
+    return value.strftime("%Y-%m")
 
 
 @register.filter
