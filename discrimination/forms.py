@@ -129,7 +129,7 @@ class MoveForm(forms.Form):
 
 
 class TextForm(forms.Form):
-    kind = forms.CharField(max_length=10)
+    kind = forms.CharField(max_length=10, required=False)
     text = forms.CharField(label=_("Text"), max_length=5000, widget=forms.Textarea)
     language = forms.ChoiceField(label=_("Written in"), required=False)
 

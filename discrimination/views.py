@@ -213,6 +213,9 @@ def observatory(request: HttpRequest) -> HttpResponse:
         {
             "name": name,
             "title": titles[name],
+            "row_heading": {"month": _("When"), "ground": _("Ground"), "neighbourhood": _("Where")}[
+                name
+            ],
             "rows": [
                 {
                     "label": _row_label(labels, name, row),

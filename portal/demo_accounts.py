@@ -38,4 +38,7 @@ DEMO_ACCOUNTS = (
     DemoAccount(
         "officer", "council member and PB officer", ("council_member", "pb_officer"), "fr", None
     ),
+    # Also a caseworker of the directory's "Maison des droits et de l'égalité" (added by
+    # discrimination.demo, since that organisation comes with the directory).
+    DemoAccount("equality", "non-discrimination officer", ("discrimination_officer",), "fr", None),
 )
