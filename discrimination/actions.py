@@ -34,7 +34,11 @@ MAX_TEXT = 5000
 
 def nearest_neighbourhood(service: Service) -> str:
     """The neighbourhood whose centre is nearest the service's first published place."""
-    centres = settings.PORTAL_NEIGHBOURHOOD_CENTRES
+    centres = {
+        name: centre
+        for name, centre in settings.PORTAL_NEIGHBOURHOOD_CENTRES.items()
+        if name in settings.PORTAL_NEIGHBOURHOODS
+    }
     from services.models import Location
 
     places = Location.objects.filter(

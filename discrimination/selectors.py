@@ -38,12 +38,11 @@ def report_queue(*, status: str = "") -> QuerySet[Report]:
 
 
 def report_by_code(*, code: str) -> Report | None:
-    """The report a follow-up code belongs to, or None. The lookup is by hash."""
+    """The report a follow-up code belongs to, or None. The lookup is by hash; a
+    malformed code costs the same work (hash and query) as an unknown one."""
     canonical = codes.normalise(code)
-    if canonical is None:
-        codes.code_hash("A" * 26)  # the same work for a malformed code as for an unknown one
-        return None
-    return Report.objects.filter(code_digest=codes.code_hash(canonical)).first()
+    found = Report.objects.filter(code_digest=codes.code_hash(canonical or "-")).first()
+    return found if canonical is not None else None
 
 
 def organisation_ids_admin_of(*, user: User) -> set[int]:

@@ -87,14 +87,16 @@ def _bridges(edges: set[Edge]) -> list[Edge]:
 
 
 def _component(edges: set[Edge], start: Node) -> set[Node]:
+    neighbours: dict[Node, list[Node]] = {}
+    for u, v in edges:
+        neighbours.setdefault(u, []).append(v)
+        neighbours.setdefault(v, []).append(u)
     seen, todo = {start}, [start]
     while todo:
-        node = todo.pop()
-        for u, v in edges:
-            for a, b in ((u, v), (v, u)):
-                if a == node and b not in seen:
-                    seen.add(b)
-                    todo.append(b)
+        for other in neighbours.get(todo.pop(), ()):
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
     return seen
 
 

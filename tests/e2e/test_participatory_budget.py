@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 
 from participation.demo import DEMO_CODES
 from tests.e2e.conftest import axe_violations
@@ -17,7 +16,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo() -> None:
-    call_command("seed_demo")
+    """The accounts and the budget demo (the directory and its referrals are not read)."""
+    from participation import demo as budget_demo
+    from portal.demo import seed_demo
+
+    seed_demo()
+    budget_demo.seed()
 
 
 def test_resident_votes_in_ukrainian(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
@@ -67,7 +66,11 @@ def test_questionnaire_stores_nothing(client: Client) -> None:
 
 @pytest.fixture
 def demo_guide() -> None:
-    call_command("seed_demo")
+    """The demo guide only: the questionnaire reads nothing else (the whole demo, with
+    its directory and referrals, costs several times as much to load)."""
+    from rights_guide import demo
+
+    demo.seed()
 
 
 @pytest.mark.parametrize("language", ["fr", "ar", "es"])
