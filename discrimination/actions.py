@@ -13,7 +13,6 @@ import math
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,7 +23,7 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.audit.actions import audit_record
 from portal.audit.models import AuditAction
-from portal.notifications.actions import notification_enqueue
+from portal.notifications.actions import link_in, notification_enqueue
 from services.actions import contact_address_check
 from services.models import Service
 
@@ -253,8 +252,7 @@ def report_answer(*, report_id: object, user: User, text: str, language: str) ->
         raise ValidationError(_("Choose the language the answer is written in."))
     message = _message(report, user, ReportMessage.Kind.ANSWER, text, "answer", language)
     if report.contact_channel in {Report.Contact.EMAIL, Report.Contact.SMS}:
-        with translation.override(report.contact_language or report.language):
-            url = settings.PORTAL_BASE_URL.rstrip("/") + reverse("discrimination:follow-up")
+        url = link_in(report.contact_language or report.language, "discrimination:follow-up")
         notification_enqueue(
             channel=report.contact_channel,
             recipient=report.contact_address,
@@ -285,10 +283,7 @@ def report_forward(*, report_id: object, user: User, text: str) -> Report:
         memberships__role=Role.ORGANISATION_ADMIN,
         is_active=True,
     ).exclude(email=""):
-        with translation.override(admin.preferred_language):
-            url = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
-                "office:forwarded-detail", args=[report.pk]
-            )
+        url = link_in(admin.preferred_language, "office:forwarded-detail", report.pk)
         notification_enqueue(
             channel="email",
             recipient=admin.email,
@@ -339,10 +334,7 @@ def _notify_officers(report: Report, message: str, event: str) -> None:
         groups__name=str(Role.DISCRIMINATION_OFFICER), is_active=True
     ).exclude(email="")
     for officer in officers:
-        with translation.override(officer.preferred_language):
-            url = settings.PORTAL_BASE_URL.rstrip("/") + reverse(
-                "office:report-detail", args=[report.pk]
-            )
+        url = link_in(officer.preferred_language, "office:report-detail", report.pk)
         notification_enqueue(
             channel="email",
             recipient=officer.email,

@@ -49,18 +49,23 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _service_choices(language: str, chosen: Service | None) -> list[tuple[str, str]]:
-    services = Service.objects.filter(status=Service.Status.ACTIVE).select_related("organisation")
-    if services.count() > MAX_SERVICES_LISTED:
-        services = services.filter(pk=chosen.pk) if chosen else services.none()
+def _labelled(services: object, language: str) -> list[tuple[str, str]]:
+    """Choices "service — organisation" in the reader's language, alphabetical."""
     choices = [
         (
             str(service.pk),
             f"{text_in_language(service, 'name', language).text} — {service.organisation.name}",
         )
-        for service in services
+        for service in services.select_related("organisation")  # type: ignore[attr-defined]
     ]
     return sorted(choices, key=lambda choice: choice[1].casefold())
+
+
+def _service_choices(language: str, chosen: Service | None) -> list[tuple[str, str]]:
+    services = Service.objects.filter(status=Service.Status.ACTIVE)
+    if services.count() > MAX_SERVICES_LISTED:
+        services = services.filter(pk=chosen.pk) if chosen else services.none()
+    return _labelled(services, language)
 
 
 def _chosen_service(value: str) -> Service | None:
@@ -340,20 +345,9 @@ def office_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _legal_services(language: str) -> list[tuple[str, str]]:
-    services = (
-        Service.objects.filter(status=Service.Status.ACTIVE, needs__code="legal_help")
-        .select_related("organisation")
-        .distinct()
-    )
-    return sorted(
-        (
-            (
-                str(service.pk),
-                f"{text_in_language(service, 'name', language).text} — {service.organisation.name}",
-            )
-            for service in services
-        ),
-        key=lambda choice: choice[1].casefold(),
+    return _labelled(
+        Service.objects.filter(status=Service.Status.ACTIVE, needs__code="legal_help").distinct(),
+        language,
     )
 
 

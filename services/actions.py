@@ -19,7 +19,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -27,7 +26,7 @@ from portal.accounts.models import Membership, Organisation, User
 from portal.audit.actions import audit_record
 from portal.audit.models import AuditAction
 from portal.i18n.languages import text_in_language
-from portal.notifications.actions import notification_enqueue
+from portal.notifications.actions import link_in, notification_enqueue
 from services import selectors
 from services.models import Referral, ReferralEvent, ReferralNote, Service, TaxonomyTerm
 
@@ -403,9 +402,7 @@ def _notify(referral: Referral, move: str) -> None:
 
 def _link_for(user: User, url_name: str, pk: object) -> str:
     """The page's full address in the recipient's language, for a message to them."""
-    with translation.override(user.preferred_language):
-        path = reverse(url_name, args=[pk])
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
+    return link_in(user.preferred_language, url_name, pk)
 
 
 def _service_name_in(service: Service, language: str) -> str:

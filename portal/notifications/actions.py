@@ -45,6 +45,16 @@ def _template_names(message: str, channel: str) -> list[str]:
     return [f"notifications/{message}/sms.txt"]
 
 
+def link_in(language: str, url_name: str, *args: object) -> str:
+    """A page's full address in `language` (its URL prefix), for a message: links in
+    notifications lead to the page in the recipient's language."""
+    from django.urls import reverse
+
+    with translation.override(language):
+        path = reverse(url_name, args=args)
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, 4 min … capped at one hour."""
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
