@@ -23,14 +23,42 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("user",)
 
 
+def _is_city_admin(request) -> bool:  # type: ignore[no-untyped-def]
+    from portal.accounts.roles import Role
+    from portal.accounts.selectors import user_has_role
+
+    return user_has_role(user=request.user, role=Role.CITY_ADMIN)
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    """City admins manage every organisation. An organisation admin sees and edits only
+    the organisations they administer, and cannot accredit one nor create one: adding
+    themselves to another organisation would open its referrals and attestations."""
+
     # A website typed without a scheme is taken as https (Django 6's default, now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "slug", "is_accredited")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
     inlines = [MembershipInline]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        organisations = super().get_queryset(request)
+        if _is_city_admin(request):
+            return organisations
+        return organisations.filter(
+            memberships__user=request.user, memberships__role="organisation_admin"
+        ).distinct()
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return () if _is_city_admin(request) else ("slug", "is_accredited")
+
+    def get_prepopulated_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return self.prepopulated_fields if _is_city_admin(request) else {}
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return _is_city_admin(request) and super().has_add_permission(request)
 
     def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
         """Memberships go through the actions, which keep role groups in step."""

@@ -143,3 +143,52 @@ def test_user_has_role_counts_city_admins_and_nobody_else() -> None:
     assert user_has_role(user=city, role=Role.PB_OFFICER)
     assert not user_has_role(user=editor, role=Role.PB_OFFICER)
     assert not user_has_role(user=officer, role=Role.CITY_ADMIN)
+
+
+def test_an_organisation_admin_cannot_reach_or_join_another_organisation(client) -> None:  # type: ignore[no-untyped-def]
+    """Adding themselves to another organisation would open its referrals."""
+    from django.apps import apps
+
+    from portal.accounts.roles import sync_role_permissions
+
+    sync_role_permissions(apps)
+    own = OrganisationFactory(name="Own", slug="own")
+    other = OrganisationFactory(name="Other", slug="other", is_accredited=True)
+    admin_user = actions.user_create(username="own-admin", password=None)
+    actions.membership_create(user=admin_user, organisation=own, role=Role.ORGANISATION_ADMIN)
+    client.force_login(admin_user)
+    assert client.get(f"/en/admin/accounts/organisation/{own.pk}/change/").status_code == 200
+    listing = client.get("/en/admin/accounts/organisation/").content.decode()
+    assert "Own" in listing and "Other" not in listing
+    reached = client.get(f"/en/admin/accounts/organisation/{other.pk}/change/")
+    assert reached.status_code == 302  # "does not exist" for them: back to the list
+    joined = client.post(
+        f"/en/admin/accounts/organisation/{other.pk}/change/",
+        {
+            "name": "Other",
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+            "memberships-0-user": str(admin_user.pk),
+            "memberships-0-role": "caseworker",
+            "memberships-0-organisation": str(other.pk),
+        },
+    )
+    assert joined.status_code == 302
+    assert not Membership.objects.filter(user=admin_user, organisation=other).exists()
+    # Nor accredit their own organisation, nor create one.
+    client.post(
+        f"/en/admin/accounts/organisation/{own.pk}/change/",
+        {
+            "name": "Own",
+            "is_accredited": "on",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+        },
+    )
+    own.refresh_from_db()
+    assert not own.is_accredited
+    assert client.get("/en/admin/accounts/organisation/add/").status_code == 403
