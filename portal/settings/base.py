@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.security.PermissionsPolicyMiddleware",
+    "portal.security.StaffSessionExpiryMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -328,6 +331,32 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# Content-Security-Policy on every response (django-csp): the portal's own files only,
+# no inline script or style anywhere (the PDF templates' <style> is read by WeasyPrint,
+# never sent to a browser), no framing, forms post only to the portal.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Browser features nobody needs here are refused; the directory's search page alone may
+# ask for the position, in the browser (portal.security.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY_GEOLOCATION_PATHS = ("/services/",)
+# Staff sessions end after 30 minutes without a request and 12 hours after sign-in,
+# whatever happens in between (portal.security.StaffSessionExpiryMiddleware).
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+STAFF_SESSION_ABSOLUTE_SECONDS = env.int("STAFF_SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
+SESSION_COOKIE_AGE = STAFF_SESSION_ABSOLUTE_SECONDS
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,0 +1,78 @@
+"""HTTP-level protections that Django does not give by itself.
+
+- Permissions-Policy: every powerful browser feature refused, except geolocation on the
+  directory's search page, where a small script may ask for the position (kept in the
+  browser until the person searches).
+- Session expiry: a signed-in session ends after STAFF_SESSION_IDLE_SECONDS without a
+  request and STAFF_SESSION_ABSOLUTE_SECONDS after sign-in, whatever happens between;
+  the session is flushed on the server (django.contrib.auth.logout), not only forgotten
+  by the browser.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+
+DENIED_FEATURES = (
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+)
+
+
+def _without_language(path: str) -> str:
+    """'/fr/services/' -> '/services/' for any enabled language prefix."""
+    parts = path.split("/", 2)
+    if len(parts) == 3 and parts[1] in dict(settings.LANGUAGES):
+        return "/" + parts[2]
+    return path
+
+
+class PermissionsPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        allowed = _without_language(request.path) in settings.PERMISSIONS_POLICY_GEOLOCATION_PATHS
+        features = [f"{feature}=()" for feature in DENIED_FEATURES]
+        features.append("geolocation=(self)" if allowed else "geolocation=()")
+        response.setdefault("Permissions-Policy", ", ".join(features))
+        return response
+
+
+STARTED = "_portal_signed_in_at"
+SEEN = "_portal_last_seen_at"
+
+
+class StaffSessionExpiryMiddleware:
+    """Ends signed-in sessions that were idle or lived too long (after the auth middleware)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = time.time()
+            session = request.session
+            started = session.setdefault(STARTED, now)
+            seen = session.get(SEEN, now)
+            if (
+                now - seen > settings.STAFF_SESSION_IDLE_SECONDS
+                or now - started > settings.STAFF_SESSION_ABSOLUTE_SECONDS
+            ):
+                logout(request)  # flushes the server-side session; the request goes on signed out
+            elif now - seen > 30 or SEEN not in session:
+                session[SEEN] = now  # written at most every 30 s
+        return self.get_response(request)
