@@ -76,3 +76,8 @@ class StaffSessionExpiryMiddleware:
             elif now - seen > 30 or SEEN not in session:
                 session[SEEN] = now  # written at most every 30 s
         return self.get_response(request)
+
+
+def anonymous_client(*_args: object) -> str:
+    """What django-axes writes in its log lines about a client: nothing that identifies."""
+    return "a client"

@@ -106,6 +106,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "accounts.change_membership",
         "accounts.delete_membership",
         "audit.view_auditentry",
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
         "notifications.view_notification",
         "portal.view_homenotice",
         "portal.add_homenotice",
