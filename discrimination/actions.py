@@ -364,7 +364,11 @@ def report_erase_closed(*, older_than_months: int | None = None) -> int:
     for report in due:
         ReportMessage.objects.filter(report=report).delete()
         Report.objects.filter(pk=report.pk).update(
-            account="", contact_channel="", contact_address="", erased_at=timezone.now()
+            account="",
+            contact_channel="",
+            contact_address="",
+            contact_language="",
+            erased_at=timezone.now(),
         )
         audit_record(actor=None, action=AuditAction.ERASE, obj=report, detail="retention")
     return len(due)

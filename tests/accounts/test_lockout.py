@@ -15,7 +15,7 @@ from portal.accounts import actions
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-test-password-1"  # noqa: S105 - test account
+PASSWORD = "a-long-test-password-1"
 
 
 def _attempt(client: Client, password: str):  # type: ignore[no-untyped-def]

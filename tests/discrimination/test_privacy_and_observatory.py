@@ -92,7 +92,12 @@ def test_retention_erases_texts_twice_safely_and_keeps_the_figures(city) -> None
 
     erased = Report.objects.get(pk=old.pk)
     assert erased.erased_at is not None
-    assert (erased.account, erased.contact_channel, erased.contact_address) == ("", "", "")
+    assert (
+        erased.account,
+        erased.contact_channel,
+        erased.contact_address,
+        erased.contact_language,
+    ) == ("", "", "", "")
     assert not ReportMessage.objects.filter(report=old).exists()
     assert (erased.category, erased.ground, erased.incident_month) == (
         "public_service",
