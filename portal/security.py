@@ -11,12 +11,34 @@
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+
+
+class RealClientAddressMiddleware:
+    """Behind nginx every request comes from nginx's address, so every per-address limit
+    (rate limits, sign-in lockout) would count all readers together. When TRUST_X_REAL_IP
+    is on (docker-compose sets it for the web service, whose only client is nginx), the
+    X-Real-IP header nginx sets replaces REMOTE_ADDR. Off by default: a client reaching
+    the application directly could otherwise choose its own address."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.TRUST_X_REAL_IP:
+            forwarded = request.META.get("HTTP_X_REAL_IP", "").strip()
+            # Absent or malformed: the connection's address stays.
+            with contextlib.suppress(ValueError):
+                request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(forwarded))
+        return self.get_response(request)
+
 
 DENIED_FEATURES = (
     "accelerometer",

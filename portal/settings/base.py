@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.security.RealClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -352,6 +353,10 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# Behind nginx (docker-compose): take the reader's address from X-Real-IP, so that
+# per-address limits count each reader, not nginx. Never on without such a proxy.
+TRUST_X_REAL_IP = env.bool("TRUST_X_REAL_IP", default=False)
 
 # Content-Security-Policy on every response (django-csp): the portal's own files only,
 # no inline script or style anywhere (the PDF templates' <style> is read by WeasyPrint,

@@ -124,3 +124,26 @@ def test_an_active_session_lives_on_and_logout_ends_it_on_the_server(admin_user)
     replay = Client()
     replay.cookies["sessionid"] = old_key
     assert replay.get("/fr/admin/").status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("trusted", [True, False])
+def test_behind_nginx_each_reader_has_their_own_limit(settings, trusted: bool) -> None:  # type: ignore[no-untyped-def]
+    """Without X-Real-IP every reader would share nginx's address and its limit."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.TRUST_X_REAL_IP = trusted
+    settings.VERIFY_RATE_PER_HOUR = 1
+    nginx = "172.18.0.5"
+    first = Client(REMOTE_ADDR=nginx, HTTP_X_REAL_IP="198.51.100.20")
+    second = Client(REMOTE_ADDR=nginx, HTTP_X_REAL_IP="198.51.100.21")
+    assert first.get("/fr/register/verify/?code=AAAA").status_code == 200
+    second_status = second.get("/fr/register/verify/?code=AAAA").status_code
+    # Trusted: another reader, another count. Not trusted: the header is ignored.
+    assert second_status == (200 if trusted else 429)
+    # A malformed header counts under the connection's address (nginx's, not yet used
+    # when trusted; already over the limit when the header is ignored).
+    malformed = Client(REMOTE_ADDR=nginx, HTTP_X_REAL_IP="not-an-address")
+    assert malformed.get("/fr/register/verify/?code=AAAA").status_code == (200 if trusted else 429)
+    cache.clear()
