@@ -16,6 +16,7 @@ from discrimination.models import Report, ReportMessage
 from tests.database_dump import pg_dump_data
 from tests.discrimination.conftest import logged_in, submit
 from tests.portal.test_statistics import derivable
+from tests.traces import redis_contents
 
 LAST_MONTH = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
 
@@ -162,7 +163,7 @@ def test_planted_report_leaves_no_trace_in_dump_redis_logs_or_task_messages(city
 
     dump = pg_dump_data()
     assert "discrimination_report" in dump and str(report.pk) in dump
-    redis = _redis_contents()
+    redis = redis_contents()
     # The officers' and the reporter's messages were queued as tasks (ids only).
     assert redis.count("notification_deliver_task") >= 3
     logs = "\n".join(record.getMessage() for record in caplog.records)
@@ -171,28 +172,3 @@ def test_planted_report_leaves_no_trace_in_dump_redis_logs_or_task_messages(city
             assert value not in text, f"{value!r} found in {where}"
         assert "Zorba" not in text and "Kaltenbrunner" not in text
     celery_app.control.purge()
-
-
-def _redis_contents() -> str:
-    """Every key of the Redis the portal uses (broker, results, cache), with its value."""
-    import redis
-    from django.conf import settings
-
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    parts = []
-    for key in client.scan_iter("*"):
-        kind = client.type(key).decode()
-        if kind == "string":
-            value = client.get(key)
-        elif kind == "list":
-            value = b"\n".join(client.lrange(key, 0, -1))
-        elif kind == "hash":
-            value = b"\n".join(k + b"=" + v for k, v in client.hgetall(key).items())
-        elif kind == "set":
-            value = b"\n".join(client.smembers(key))
-        elif kind == "zset":
-            value = b"\n".join(client.zrange(key, 0, -1))
-        else:
-            value = b""
-        parts.append(key.decode(errors="replace") + " " + (value or b"").decode(errors="replace"))
-    return "\n".join(parts)
