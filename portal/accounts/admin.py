@@ -16,6 +16,32 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "is_staff", "is_active", "preferred_language")
     search_fields = ("username",)
 
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        """Only a superuser makes superusers or hands out single permissions: a city
+        admin gives roles (groups), and every change of roles is audited."""
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return (*fields, "is_superuser", "user_permissions")
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        from portal.audit.actions import audit_record
+        from portal.audit.models import AuditAction
+
+        user = form.instance
+        before = set(user.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(user.groups.values_list("name", flat=True))
+        if before != after:
+            added = ",".join(sorted(after - before))
+            removed = ",".join(sorted(before - after))
+            audit_record(
+                actor=request.user,
+                action=AuditAction.CHANGE,
+                obj=user,
+                detail=f"roles +{added} -{removed}",
+            )
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership

@@ -192,3 +192,36 @@ def test_an_organisation_admin_cannot_reach_or_join_another_organisation(client)
     own.refresh_from_db()
     assert not own.is_accredited
     assert client.get("/en/admin/accounts/organisation/add/").status_code == 403
+
+
+def test_a_city_admin_gives_roles_audited_but_cannot_make_superusers(client) -> None:  # type: ignore[no-untyped-def]
+    from django.apps import apps
+
+    from portal.accounts.roles import sync_role_permissions
+    from portal.audit.models import AuditEntry
+
+    sync_role_permissions(apps)
+    city = actions.user_create(username="city", password=None, roles=[Role.CITY_ADMIN])
+    city.is_staff = True
+    city.save()
+    target = actions.user_create(username="someone", password=None)
+    officer_group = Group.objects.get(name="discrimination_officer")
+    client.force_login(city)
+    response = client.post(
+        f"/en/admin/accounts/user/{target.pk}/change/",
+        {
+            "username": "someone",
+            "is_active": "on",
+            "is_superuser": "on",  # ignored: read-only for a city admin
+            "groups": [str(officer_group.pk)],
+            "preferred_language": "fr",
+            "date_joined_0": "2026-11-27",
+            "date_joined_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    target.refresh_from_db()
+    assert not target.is_superuser
+    assert target.groups.filter(name="discrimination_officer").exists()
+    entry = AuditEntry.objects.get(object_pk=str(target.pk), action="change")
+    assert entry.actor == city and entry.detail == "roles +discrimination_officer -"
