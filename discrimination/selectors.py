@@ -8,7 +8,6 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from discrimination.models import Category, Ground, Report
@@ -86,12 +85,9 @@ def observatory_tables(*, until: datetime.date | None = None) -> dict[str, Table
     )
     columns = list(Category.values)
     by_month: dict[tuple[str, str], int] = defaultdict(int)
-    for row in (
-        reports.annotate(month=TruncMonth("incident_month"))
-        .values("month", "category")
-        .annotate(count=Count("pk"))
-    ):
-        month = row["month"].strftime("%Y-%m") if row["month"] else EARLIER
+    for row in reports.values("incident_month", "category").annotate(count=Count("pk")):
+        # incident_month is always the first of its month; empty means "earlier".
+        month = row["incident_month"].strftime("%Y-%m") if row["incident_month"] else EARLIER
         by_month[(month, row["category"])] += row["count"]
     by_ground = {
         (row["ground"], row["category"]): row["count"]

@@ -183,47 +183,45 @@ def follow_up(request: HttpRequest) -> HttpResponse:
 # --- Observatory -----------------------------------------------------------------------------
 
 
-def _labels() -> dict[str, dict[str, str]]:
-    def month(value: str) -> str:
-        if value == selectors.EARLIER:
-            return _("Earlier")
-        return reader_month(datetime.date.fromisoformat(f"{value}-01"))
-
+def _title(table: str) -> str:
     return {
-        "columns": {str(key): str(label) for key, label in Category.choices},
-        "ground": {str(key): str(label) for key, label in Ground.choices},
-        "neighbourhood": {
-            selectors.NOT_GIVEN: _("Not given, or outside the city"),
-            **{name: neighbourhood_label(name) for name in settings.PORTAL_NEIGHBOURHOODS},
-        },
-        "month": month,  # type: ignore[dict-item]
-    }
+        "month": _("Reports by the month it happened"),
+        "ground": _("Reports by ground"),
+        "neighbourhood": _("Reports by neighbourhood"),
+    }[table]
 
 
-def _row_label(labels: dict[str, Any], table: str, row: str) -> str:
-    found = labels[table]
-    return found(row) if callable(found) else found.get(row, row)
+def _row_label(table: str, row: str) -> str:
+    """A row of an observatory table in the reader's words."""
+    if table == "month":
+        if row == selectors.EARLIER:
+            return _("Earlier")
+        return reader_month(datetime.date.fromisoformat(f"{row}-01"))
+    if table == "ground":
+        return str(Ground(row).label)
+    if row == selectors.NOT_GIVEN:
+        return _("Not given, or outside the city")
+    return neighbourhood_label(row)
+
+
+def _category_labels() -> dict[str, str]:
+    return {str(key): str(label) for key, label in Category.choices}
 
 
 def observatory(request: HttpRequest) -> HttpResponse:
     tables = selectors.observatory_tables()
-    labels = _labels()
-    columns = [labels["columns"][column] for column in tables["month"].columns]
-    titles = {
-        "month": _("Reports by the month it happened"),
-        "ground": _("Reports by ground"),
-        "neighbourhood": _("Reports by neighbourhood"),
-    }
+    categories = _category_labels()
+    columns = [categories[column] for column in tables["month"].columns]
     shown = [
         {
             "name": name,
-            "title": titles[name],
+            "title": _title(name),
             "row_heading": {"month": _("When"), "ground": _("Ground"), "neighbourhood": _("Where")}[
                 name
             ],
             "rows": [
                 {
-                    "label": _row_label(labels, name, row),
+                    "label": _row_label(name, row),
                     "cells": [table.cell(row, column) for column in table.columns],
                     "total": table.row_totals[row],
                 }
@@ -241,7 +239,6 @@ def observatory(request: HttpRequest) -> HttpResponse:
             "tables": shown,
             "columns": columns,
             "until": selectors.observatory_until(),
-            "threshold": THRESHOLD,
         },
     )
     response["Cache-Control"] = "public, max-age=300"
@@ -288,14 +285,12 @@ def observatory_chart(request: HttpRequest, table: str) -> HttpResponse:
     tables = selectors.observatory_tables()
     if table not in tables:
         raise Http404("no such table")
-    labels = _labels()
     chosen = tables[table]
     relabelled = Table(
-        rows=[_row_label(labels, table, row) for row in chosen.rows],
+        rows=[_row_label(table, row) for row in chosen.rows],
         columns=chosen.columns,
         cells={
-            (_row_label(labels, table, row), column): value
-            for (row, column), value in chosen.cells.items()
+            (_row_label(table, row), column): value for (row, column), value in chosen.cells.items()
         },
         row_totals={},
         column_totals=chosen.column_totals,
@@ -303,12 +298,8 @@ def observatory_chart(request: HttpRequest, table: str) -> HttpResponse:
     )
     svg = charts.monthly_bars(
         relabelled,
-        series_labels=labels["columns"],
-        title={
-            "month": _("Reports by the month it happened"),
-            "ground": _("Reports by ground"),
-            "neighbourhood": _("Reports by neighbourhood"),
-        }[table],
+        series_labels=_category_labels(),
+        title=_title(table),
         hidden_label=_("fewer than 11"),
     )
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
