@@ -8,7 +8,7 @@ from django.db import transaction
 from portal.accounts import actions as account_actions
 from portal.accounts.models import Membership, Organisation, User
 from portal.accounts.roles import Role, sync_role_permissions
-from portal.demo_accounts import DEMO_ACCOUNTS, PASSWORD_SUFFIX
+from portal.demo_accounts import DEMO_ACCOUNTS, PASSWORD_SUFFIX, demo_totp_key
 from portal.i18n.languages import set_translations
 from portal.models import HomeNotice
 
@@ -68,6 +68,16 @@ NOTICES = [
 
 
 @transaction.atomic
+def _demo_second_factor(user: User) -> None:
+    """The demo accounts share the published demo authenticator secret."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(
+            user=user, name="demo authenticator", confirmed=True, key=demo_totp_key().hex()
+        )
+
+
 def seed_demo() -> dict[str, int]:
     """Create the demo data; running it again changes nothing. Returns what it added."""
     added = {"organisations": 0, "users": 0, "notices": 0}
@@ -83,7 +93,9 @@ def seed_demo() -> dict[str, int]:
         organisations[data["slug"]] = organisation
 
     for account in DEMO_ACCOUNTS:
-        if User.objects.filter(username=account.username).exists():
+        existing = User.objects.filter(username=account.username).first()
+        if existing is not None:
+            _demo_second_factor(existing)
             continue
         roles = [Role(role) for role in account.roles]
         user = account_actions.user_create(
@@ -96,6 +108,7 @@ def seed_demo() -> dict[str, int]:
             notify=False,
         )
         added["users"] += 1
+        _demo_second_factor(user)
         if account.membership is not None:
             slug, role = account.membership
             if not Membership.objects.filter(user=user, organisation=organisations[slug]).exists():

@@ -42,3 +42,26 @@ DEMO_ACCOUNTS = (
     # discrimination.demo, since that organisation comes with the directory).
     DemoAccount("equality", "non-discrimination officer", ("discrimination_officer",), "fr", None),
 )
+
+
+# The demo accounts' authenticator secret, published so anyone trying the demo can sign
+# in: add it to an authenticator app, or run `make demo-code` for the current code.
+# Only `seed_demo` uses it; real accounts set up their own secret at first sign-in.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 - published demo secret
+
+
+def demo_totp_key() -> bytes:
+    from base64 import b32decode
+
+    return b32decode(DEMO_TOTP_SECRET)
+
+
+def demo_code() -> str:
+    """The code an authenticator app with the demo secret shows now."""
+    from django_otp.oath import totp
+
+    return f"{totp(demo_totp_key(), step=30, t0=0, digits=6):06d}"
+
+
+if __name__ == "__main__":
+    print(demo_code())

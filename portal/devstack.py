@@ -21,7 +21,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from portal import embedded
-from portal.demo_accounts import DEMO_ACCOUNTS, PASSWORD_SUFFIX
+from portal.demo_accounts import DEMO_ACCOUNTS, DEMO_TOTP_SECRET, PASSWORD_SUFFIX
 
 BASE_DIR = embedded.BASE_DIR
 
@@ -151,7 +151,9 @@ def run(port: int) -> int:
                     f"    {account.username:<12} {account.description}\n"
                     for account in DEMO_ACCOUNTS
                 )
-                + "  Press Ctrl-C to stop everything.\n",
+                + f"  Second factor: add the secret {DEMO_TOTP_SECRET} to an authenticator app,\n"
+                "  or run `make demo-code` for the current code.\n"
+                "  Press Ctrl-C to stop everything.\n",
                 flush=True,
             )
             while not stop_requested:

@@ -7,6 +7,8 @@
   request and STAFF_SESSION_ABSOLUTE_SECONDS after sign-in, whatever happens between;
   the session is flushed on the server (django.contrib.auth.logout), not only forgotten
   by the browser.
+- Second factor: a staff account signed in with its password alone reaches nothing but
+  the page that asks for (or sets up) its authenticator code, and sign-out.
 """
 
 from __future__ import annotations
@@ -15,10 +17,14 @@ import contextlib
 import ipaddress
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.admin import AdminSite
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import Resolver404, resolve, reverse
 
 
 class RealClientAddressMiddleware:
@@ -98,6 +104,52 @@ class StaffSessionExpiryMiddleware:
             elif now - seen > 30 or SEEN not in session:
                 session[SEEN] = now  # written at most every 30 s
         return self.get_response(request)
+
+
+# What a password-only session may reach: the second-factor page and signing out.
+SECOND_FACTOR_OPEN_VIEWS = frozenset({"account:two-factor", "account:sign-out"})
+
+
+class SecondFactorMiddleware:
+    """Until a staff session has confirmed its second factor, every page redirects to
+    the second-factor page (keeping where the person was going) and the API treats the
+    session as anonymous. After django_otp's OTPMiddleware, which sets is_verified()."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from portal.accounts.selectors import second_factor_required
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and second_factor_required(user=user)
+        ):
+            if request.path_info.startswith(("/api/", "/static/", "/media/", "/healthz")):
+                request.user = AnonymousUser()
+                return self.get_response(request)
+            try:
+                view_name = resolve(request.path_info).view_name
+            except Resolver404:
+                view_name = ""
+            if view_name not in SECOND_FACTOR_OPEN_VIEWS:
+                target = reverse("account:two-factor")
+                if request.method in ("GET", "HEAD"):
+                    target += "?" + urlencode({"next": request.get_full_path()})
+                return HttpResponseRedirect(target)
+        return self.get_response(request)
+
+
+class PortalAdminSite(AdminSite):
+    """Django's admin site, refusing a session whose second factor is not verified (the
+    middleware already redirects such sessions; this holds even without it)."""
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        return super().has_permission(request) and getattr(user, "is_verified", lambda: False)()
 
 
 def anonymous_client(*_args: object) -> str:

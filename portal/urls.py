@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("office/", include("discrimination.office_urls")),
     path("register/", include("registration.urls")),
     path("participate/", include("participation.urls")),
+    path("account/", include("portal.accounts.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

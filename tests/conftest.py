@@ -34,3 +34,24 @@ def celery_worker(transactional_db: None) -> Iterator[object]:
 def outbox() -> list[mail.EmailMessage]:
     mail.outbox = []
     return mail.outbox
+
+
+@pytest.fixture(autouse=True)
+def _force_login_completes_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a test, `client.force_login(staff)` stands for a whole sign-in: password and
+    second factor. The second factor's own tests sign in step by step instead
+    (tests/accounts/test_second_factor.py), with `password_only_login`."""
+    from django.test import Client
+
+    from portal.accounts.selectors import second_factor_required
+    from tests.second_factor import verify_session
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: object, backend: str | None = None) -> None:
+        original(self, user, backend)
+        if second_factor_required(user=user):
+            verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "password_only_login", original, raising=False)

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import enum
+
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.text import slugify
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts.models import ApiToken, Membership, Organisation, User
 from portal.accounts.roles import Role, sync_role_permissions
+from portal.audit.actions import audit_record
+from portal.audit.models import AuditAction
 from portal.notifications.actions import notification_enqueue
 
 
@@ -131,3 +140,99 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
     return token
+
+
+# --- Second factor (TOTP) ----------------------------------------------------------------
+
+BACKUP_CODE_COUNT = 10
+
+
+class SecondFactorOutcome(enum.Enum):
+    VERIFIED = "verified"
+    WRONG = "wrong"
+    THROTTLED = "throttled"  # too many wrong codes in a row: wait, then try again
+
+
+def second_factor_enrolment(*, user: User) -> TOTPDevice:
+    """The authenticator being set up: the same unconfirmed device until it is confirmed,
+    so reloading the page shows the same QR code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+def _code(token: str) -> str:
+    """What a person types, as the devices compare it: no spaces or dashes, lower case."""
+    return "".join(token.split()).replace("-", "").lower()
+
+
+def second_factor_confirm(*, request: HttpRequest, token: str) -> list[str] | None:
+    """Confirm an enrolment with the first code the app shows. On success the device is
+    the account's authenticator (replacing any older one), ten single-use backup codes
+    replace any older ones and are returned (shown once, stored as Django-OTP tokens),
+    and this session is verified. None when the code is wrong."""
+    user = request.user
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, confirmed=False)
+            .order_by("pk")
+            .first()
+        )
+        if device is None or not device.verify_token(_code(token)):
+            return None
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        backup = StaticDevice.objects.create(user=user, name="backup codes", confirmed=True)
+        codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+        StaticToken.objects.bulk_create(StaticToken(device=backup, token=code) for code in codes)
+        audit_record(actor=user, action=AuditAction.CHANGE, obj=user, detail="second factor set up")
+    _verified(request, device)
+    return codes
+
+
+def _verified(request: HttpRequest, device: object) -> None:
+    """The session now has both factors: a new session key for the raised privilege (a
+    key seen before the code is typed is worth nothing after), then django-otp's mark."""
+    request.session.cycle_key()
+    otp_login(request, device)
+
+
+def second_factor_verify(*, request: HttpRequest, token: str) -> SecondFactorOutcome:
+    """Check a code from the authenticator app, or one backup code (used up), against the
+    signed-in user's devices; on success the session is verified. Each device slows
+    down wrong guesses (1 s, 2 s, 4 s, ... after successive failures)."""
+    user = request.user
+    throttled = False
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            allowed, _info = device.verify_is_allowed()
+            if not allowed:
+                throttled = True
+                continue
+            if device.verify_token(_code(token)):
+                _verified(request, device)
+                if isinstance(device, StaticDevice):
+                    audit_record(
+                        actor=user, action=AuditAction.CHANGE, obj=user, detail="backup code used"
+                    )
+                return SecondFactorOutcome.VERIFIED
+    return SecondFactorOutcome.THROTTLED if throttled else SecondFactorOutcome.WRONG
+
+
+def second_factor_reset(*, user: User, by: User) -> None:
+    """Remove a person's authenticator and backup codes (a lost phone). They set up a new
+    one at their next sign-in; their open sessions end."""
+    from django.contrib.sessions.models import Session
+
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit_record(actor=by, action=AuditAction.CHANGE, obj=user, detail="second factor reset")
+    # Sessions are signed blobs keyed by id: find the person's by decoding (staff only, few).
+    for session in Session.objects.all().iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()

@@ -2,9 +2,17 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.accounts import actions
 from portal.accounts.models import Membership, Organisation, User
+
+# Authenticator secrets and backup codes are nobody's to browse: a person sees theirs once
+# while setting up, and a city admin resets them (action above), never reads them.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 @admin.register(User)
@@ -15,6 +23,18 @@ class UserAdmin(DjangoUserAdmin):
     )
     list_display = ("username", "is_staff", "is_active", "preferred_language")
     search_fields = ("username",)
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset second factor (lost phone)"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):  # type: ignore[no-untyped-def]
+        """The person sets up a new authenticator at their next sign-in; their sessions
+        end. Only city admins may change accounts, and each reset is audited."""
+        for user in queryset:
+            actions.second_factor_reset(user=user, by=request.user)
+        self.message_user(
+            request,
+            _("Second factor reset for %(count)d account(s).") % {"count": len(queryset)},
+        )
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         """Only a superuser makes superusers or hands out single permissions: a city

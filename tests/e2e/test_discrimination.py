@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import axe_violations
+from tests.second_factor import browser_log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -67,11 +68,7 @@ def test_persian_reader_reports_keeps_the_code_and_reads_the_answer(
     )
 
     officer_page = page_with_javascript  # axe-core needs JavaScript; the page does not
-    officer_page.goto(f"{base}/fr/admin/login/?next=/fr/office/")  # type: ignore[attr-defined]
-    officer_page.fill("input[name=username]", "equality")  # type: ignore[attr-defined]
-    officer_page.fill("input[name=password]", "a-long-test-password-1")  # type: ignore[attr-defined]
-    officer_page.locator("input[type=submit]").click()  # type: ignore[attr-defined]
-    officer_page.wait_for_url("**/fr/office/")  # type: ignore[attr-defined]
+    browser_log_in(officer_page, base, "equality", "/fr/office/")
     officer_page.locator(f"a[href='/fr/office/reports/{report.pk}/']").click()  # type: ignore[attr-defined]
     officer_page.wait_for_url(f"**/fr/office/reports/{report.pk}/")  # type: ignore[attr-defined]
     assert ACCOUNT in officer_page.content()  # type: ignore[attr-defined]

@@ -6,16 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import axe_violations
+from tests.second_factor import browser_log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, base: str, username: str, next_path: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base}/fr/admin/login/?next={next_path}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "a-long-test-password-1")
-    page.locator("input[type=submit]").click()
-    page.wait_for_url(f"**{next_path}")
 
 
 def test_refer_accept_and_see_the_outcome(
@@ -48,7 +41,7 @@ def test_refer_accept_and_see_the_outcome(
 
     sender_context = browser.new_context(java_script_enabled=False, locale="fr-FR")  # type: ignore[attr-defined]
     sender = sender_context.new_page()
-    log_in(sender, base, "desk", f"/fr/services/{service.pk}/")
+    browser_log_in(sender, base, "desk", f"/fr/services/{service.pk}/")
     sender.get_by_role("link", name="Orienter une personne vers ce service").click()
     sender.wait_for_url("**/fr/caseworker/referrals/new/**")
     sender.locator("input[name=consent][value=given]").check()
@@ -62,7 +55,7 @@ def test_refer_accept_and_see_the_outcome(
     assert "envoyée" in sender.locator(".referral-status").inner_text()
 
     receiver = page_with_javascript  # axe-core needs JavaScript; the page does not
-    log_in(receiver, base, "clinic", "/ar/caseworker/")  # type: ignore[arg-type]
+    browser_log_in(receiver, base, "clinic", "/ar/caseworker/")  # type: ignore[arg-type]
     assert receiver.locator("html").get_attribute("dir") == "rtl"  # type: ignore[attr-defined]
     receiver.get_by_role("link", name=card).click()  # type: ignore[attr-defined]
     receiver.wait_for_url("**/ar/caseworker/referrals/*/")  # type: ignore[attr-defined]

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.second_factor import browser_log_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -44,11 +46,7 @@ def test_checklist_attestation_and_verification(
     account_actions.membership_create(
         user=caseworker, organisation=organisation, role=Role.CASEWORKER
     )
-    page.goto(f"{base}/fr/admin/login/?next=/fr/register/counter/")
-    page.fill("input[name=username]", "worker")
-    page.fill("input[name=password]", "a-long-test-password-1")
-    page.locator("input[type=submit]").click()
-    page.wait_for_url("**/fr/register/counter/")
+    browser_log_in(page, base, "worker", "/fr/register/counter/")
     page.fill("input[name=display_name]", "Samira")
     page.fill("input[name=birth_year]", "1994")
     page.fill("input[name=address]", "CCAS, 14 avenue de la République")
