@@ -110,7 +110,13 @@ def _modified_after(request: Request) -> datetime.datetime | None:
         moment = datetime.datetime.combine(day, datetime.time.min)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    return moment
+    # In UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows. A moment
+    # at the very edge of the calendar is clamped to a day inside it.
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError:
+        year, month, day = (1, 1, 2) if moment.year == 1 else (9999, 12, 30)
+        return datetime.datetime(year, month, day, tzinfo=datetime.UTC)
 
 
 def _wants_ndjson(request: Request) -> bool:
@@ -228,6 +234,15 @@ def _hsds_object(schema_path: str, description: str) -> Json:
         "description": f"{description} (HSDS 3.0, {hsds.SCHEMA_BASE_URL}{schema_path})",
         "externalDocs": {"url": f"{hsds.SCHEMA_BASE_URL}{schema_path}"},
         "additionalProperties": True,
+    }
+
+
+def _list_responses(page: Json) -> dict[tuple[int, str], Json]:
+    """A list operation's 200 answer: a JSON page, or with format=ndjson every record,
+    one JSON object per line."""
+    return {
+        (200, "application/json"): page,
+        (200, NDJSON): {"type": "string", "description": "One JSON record per line."},
     }
 
 
@@ -505,7 +520,7 @@ class HsdsServiceListApi(HsdsApi):
             PROXIMITY,
         ],
         responses={
-            200: _page_of("compiled/service_list.json", "A service"),
+            **_list_responses(_page_of("compiled/service_list.json", "A service")),
             400: ERROR,
         },
     )
@@ -594,7 +609,7 @@ class HsdsOrganizationListApi(HsdsApi):
         tags=TAGS,
         parameters=[LANG, SEARCH, FULL_SERVICE, FULL, PAGE, PER_PAGE, FORMAT],
         responses={
-            200: _page_of("compiled/organization_list.json", "An organization"),
+            **_list_responses(_page_of("compiled/organization_list.json", "An organization")),
             400: ERROR,
         },
     )
@@ -682,7 +697,9 @@ class HsdsServiceAtLocationListApi(HsdsApi):
             ),
         ],
         responses={
-            200: _page_of("compiled/service_at_location_list.json", "A service at a location"),
+            **_list_responses(
+                _page_of("compiled/service_at_location_list.json", "A service at a location")
+            ),
             400: ERROR,
         },
     )
@@ -745,7 +762,7 @@ class HsdsTaxonomyListApi(HsdsApi):
         summary="Paginated listing of taxonomies.",
         tags=TAGS,
         parameters=[SEARCH, PAGE, PER_PAGE, FORMAT],
-        responses={200: _page_of("taxonomy.json", "A taxonomy"), 400: ERROR},
+        responses={**_list_responses(_page_of("taxonomy.json", "A taxonomy")), 400: ERROR},
     )
     def get(self, request: Request) -> HttpResponseBase:
         hsds.profile_terms()  # the profile's taxonomy is always published
@@ -785,7 +802,10 @@ class HsdsTaxonomyTermListApi(HsdsApi):
         summary="Paginated listing of taxonomy terms.",
         tags=TAGS,
         parameters=[LANG, SEARCH, PAGE, PER_PAGE, FORMAT, TAXONOMY_ID, TOP_ONLY, PARENT_ID],
-        responses={200: _page_of("taxonomy_term.json", "A taxonomy term"), 400: ERROR},
+        responses={
+            **_list_responses(_page_of("taxonomy_term.json", "A taxonomy term")),
+            400: ERROR,
+        },
     )
     def get(self, request: Request) -> HttpResponseBase:
         language = requested_language(request)
