@@ -8,13 +8,16 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STACK := $(BIN)/python -m portal.devstack
 
-.PHONY: help run test lint pytest catalogues check-deploy clean-var messages
+.PHONY: help run test lint pytest catalogues check-deploy clean-var messages demo-code fuzz audit
 
 help:
 	@echo "make run    - the whole portal with demo data on http://127.0.0.1:$(PORT)/"
 	@echo "make test   - lint, migrations check, catalogue check and the whole test suite"
 	@echo "make lint   - ruff"
 	@echo "make check-deploy - Django's deployment checks with production settings"
+	@echo "make demo-code - the demo accounts' current second-factor code"
+	@echo "make fuzz   - schemathesis over the whole API with FUZZ_EXAMPLES (default 1000) per operation"
+	@echo "make audit  - pip-audit of every pinned dependency (needs PyPI's vulnerability data)"
 
 $(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock requirements-crosscheck.lock
 	@if [ -z "$(PYTHON)" ]; then echo "Error: Python 3.11 or newer is needed, and no python3 was found." >&2; exit 2; fi
@@ -49,6 +52,21 @@ pytest: $(BIN)/.installed catalogues
 
 test: lint pytest
 
+# The API fuzzing of `make test` (100 examples per operation), at a larger scale.
+fuzz: $(BIN)/.installed catalogues
+	@$(STACK) exec -- env FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-1000} \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider tests/portal/test_api_fuzz.py
+
+# Known vulnerabilities in the pinned dependencies. pip-audit runs from its own venv and
+# asks PyPI's JSON API for each pinned version; --strict fails when a package could not
+# be checked, so an unreachable vulnerability source is a failure, never a silent pass.
+AUDIT_VENV := .venv-audit
+audit:
+	@test -x $(AUDIT_VENV)/bin/pip-audit || { $(PYTHON) -m venv $(AUDIT_VENV) && \
+	  $(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-audit.lock; }
+	@$(AUDIT_VENV)/bin/pip-audit --strict --disable-pip --no-deps --progress-spinner off \
+	  -r requirements.lock -r requirements-dev.lock -r requirements-crosscheck.lock
+
 check-deploy: $(BIN)/.installed
 	@DJANGO_SETTINGS_MODULE=portal.settings.production \
 	  SECRET_KEY=check-deploy-throwaway-$$(head -c 32 /dev/urandom | base64 | tr -d '/+=') \
@@ -57,6 +75,10 @@ check-deploy: $(BIN)/.installed
 	  REFERRAL_PSEUDONYM_KEY=check-deploy-throwaway \
 	  FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The current second-factor code of the demo accounts (their shared, published secret).
+demo-code: $(BIN)/.installed
+	@$(BIN)/python -m portal.demo_accounts
 
 clean-var:
 	rm -rf var
