@@ -6,27 +6,40 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from participation.models import (
+    ANSWERED,
     PHASE_ORDER,
+    RECOMMENDATION_TRANSITIONS,
     Ballot,
     BallotChoice,
     BallotType,
+    Council,
     District,
     EligibilityCode,
     EligibilityCodeBatch,
+    Meeting,
     PaperSheet,
     PaperSheetEntry,
     Phase,
     Process,
     Proposal,
+    Recommendation,
+    RecommendationEvent,
+    RecommendationStatus,
     RedeemedCode,
     Rule,
+    Subscription,
     TallyResult,
 )
 from portal import codes
@@ -34,6 +47,7 @@ from portal.accounts.models import User
 from portal.audit.actions import audit_record
 from portal.audit.models import AuditAction
 from portal.i18n.languages import set_translations
+from portal.notifications.actions import link_in, notification_enqueue
 
 
 class BallotRefused(Exception):  # noqa: N818 - reads as what happened to the ballot
@@ -492,3 +506,211 @@ def process_tally(*, process: Process) -> list[TallyResult]:
             )
             results.append(result)
     return results
+
+
+# --- Council of foreign residents --------------------------------------------------------
+
+CONFIRM_SALT = "participation.subscription.confirm"
+UNSUBSCRIBE_SALT = "participation.subscription.stop"
+CONFIRM_MAX_AGE = 7 * 24 * 3600  # a confirmation link works for a week
+
+
+class RecommendationRefused(Exception):  # noqa: N818 - reads as what happened to the change
+    """A status change the tracker cannot record, with a message for the staff member."""
+
+
+def _email_digest(email: str) -> str:
+    """A keyed digest of the address: finds a person's subscription again without
+    storing the address in the clear or an unkeyed hash anyone could test guesses on."""
+    return salted_hmac("participation.subscription", email.strip().lower()).hexdigest()
+
+
+def unsubscribe_url(subscription: Subscription) -> str:
+    token = signing.dumps(subscription.pk, salt=UNSUBSCRIBE_SALT)
+    return link_in(subscription.language, "participation:unsubscribe", token)
+
+
+def _notify_subscribers(
+    subscriptions: QuerySet[Subscription],
+    *,
+    message: str,
+    key: str,
+    context: dict[str, object],
+    page: tuple[str, tuple[object, ...]],
+) -> int:
+    """One outbox message per confirmed subscription (unconfirmed addresses get nothing),
+    in its language, linking to `page` (url name, args) in that language, with its
+    one-click unsubscribe link; idempotent on `key`."""
+    sent = 0
+    url_name, args = page
+    for subscription in subscriptions.filter(confirmed_at__isnull=False):
+        notification_enqueue(
+            channel="email",
+            recipient=subscription.email,
+            message=message,
+            language=subscription.language,
+            idempotency_key=f"{key}:subscription:{subscription.pk}",
+            context={
+                **context,
+                "url": link_in(subscription.language, url_name, *args),
+                "unsubscribe_url": unsubscribe_url(subscription),
+            },
+        )
+        sent += 1
+    return sent
+
+
+def subscription_request(
+    *,
+    email: str,
+    language: str,
+    council: Council | None = None,
+    recommendation: Recommendation | None = None,
+) -> Subscription:
+    """Ask to follow a council or a recommendation: nothing is sent to the address but a
+    confirmation link until it is used. Asking again resends the link; an address
+    already confirmed is told nothing new (and the page says the same either way)."""
+    email = email.strip()
+    validate_email(email)
+    digest = _email_digest(email)
+    target = {"council": council} if council is not None else {"recommendation": recommendation}
+    with transaction.atomic():
+        subscription = (
+            Subscription.objects.select_for_update().filter(email_digest=digest, **target).first()
+        )
+        if subscription is None:
+            subscription = Subscription(
+                email=email, email_digest=digest, language=language, **target
+            )
+            subscription.full_clean()
+            subscription.save()
+        elif subscription.confirmed_at is not None:
+            return subscription
+        else:
+            subscription.language = language
+            subscription.save(update_fields=["language", "updated_at"])
+        token = signing.dumps(subscription.pk, salt=CONFIRM_SALT)
+        followed = council or recommendation
+        notification_enqueue(
+            channel="email",
+            recipient=email,
+            message="council_subscription_confirm",
+            language=language,
+            idempotency_key=f"subscription:{subscription.pk}:confirm:{timezone.now().isoformat()}",
+            context={
+                "followed": str(followed),
+                "confirm_url": link_in(language, "participation:subscription-confirm", token),
+            },
+        )
+    return subscription
+
+
+def subscription_confirm(*, token: str) -> Subscription | None:
+    """The confirmation link's work: None when it is forged, too old or already gone."""
+    try:
+        pk = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    subscription = Subscription.objects.filter(pk=pk).first()
+    if subscription is not None and subscription.confirmed_at is None:
+        subscription.confirmed_at = timezone.now()
+        subscription.save(update_fields=["confirmed_at", "updated_at"])
+    return subscription
+
+
+def subscription_cancel(*, token: str) -> bool:
+    """Unsubscribe: the row, and the address with it, is deleted. False for a bad link."""
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return False
+    Subscription.objects.filter(pk=pk).delete()
+    return True
+
+
+def recommendation_transition(
+    *,
+    recommendation: Recommendation,
+    to_status: str,
+    actor: User,
+    answer: str = "",
+    language: str = "",
+) -> Recommendation:
+    """Move a recommendation along its tracker (row-locked). Declining needs the city's
+    written answer; every change is audited and told to the recommendation's followers."""
+    answer = answer.strip()
+    with transaction.atomic():
+        locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        allowed = RECOMMENDATION_TRANSITIONS[RecommendationStatus(locked.status)]
+        if to_status not in allowed:
+            raise RecommendationRefused(
+                _("A recommendation cannot go from “%(from)s” to “%(to)s”.")
+                % {
+                    "from": RecommendationStatus(locked.status).label,
+                    "to": RecommendationStatus(to_status).label
+                    if to_status in RecommendationStatus.values
+                    else to_status,
+                }
+            )
+        if to_status == RecommendationStatus.DECLINED and not answer:
+            raise RecommendationRefused(
+                _("Declining a recommendation needs the city's written answer.")
+            )
+        previous = locked.status
+        locked.status = to_status
+        if answer:
+            set_translations(locked, "answer", {language or settings.LANGUAGE_CODE: answer})
+        if to_status in ANSWERED:
+            locked.answered_at = timezone.now()
+        locked.save()
+        RecommendationEvent.objects.create(
+            recommendation=locked, from_status=previous, to_status=to_status, actor=actor
+        )
+        audit_record(
+            actor=actor, action=AuditAction.CHANGE, obj=locked, detail=f"{previous} -> {to_status}"
+        )
+        _notify_subscribers(
+            Subscription.objects.filter(recommendation=locked),
+            message="council_recommendation_status",
+            key=f"recommendation:{locked.pk}:{to_status}",
+            context={"recommendation": locked.title},
+            page=("participation:recommendation", (locked.council.slug, locked.pk)),
+        )
+    return locked
+
+
+def meeting_announce(*, meeting: Meeting) -> int:
+    """Tell the council's followers about a new public meeting (once per meeting)."""
+    if not meeting.is_public:
+        return 0
+    with transaction.atomic():
+        return _notify_subscribers(
+            Subscription.objects.filter(council=meeting.council),
+            message="council_meeting_announced",
+            key=f"meeting:{meeting.pk}:announced",
+            context={"meeting": meeting.title, "starts_at": meeting.starts_at.isoformat()},
+            page=("participation:meeting", (meeting.council.slug, meeting.pk)),
+        )
+
+
+def minutes_publish(*, meeting: Meeting, actor: User) -> Meeting:
+    """Publish a meeting's minutes (once), audited, and tell the council's followers."""
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if not locked.minutes:
+            raise ValidationError(_("Write the minutes before publishing them."))
+        if locked.minutes_published_at is None:
+            locked.minutes_published_at = timezone.now()
+            locked.save(update_fields=["minutes_published_at", "updated_at"])
+            audit_record(
+                actor=actor, action=AuditAction.CHANGE, obj=locked, detail="minutes published"
+            )
+            if locked.is_public:
+                _notify_subscribers(
+                    Subscription.objects.filter(council=locked.council),
+                    message="council_minutes_published",
+                    key=f"meeting:{locked.pk}:minutes",
+                    context={"meeting": locked.title},
+                    page=("participation:meeting", (locked.council.slug, locked.pk)),
+                )
+    return locked

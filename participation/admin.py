@@ -6,10 +6,27 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TabbedTranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from participation import actions
-from participation.models import District, Process, Proposal
+from participation.models import (
+    AgendaItem,
+    Attendance,
+    Council,
+    CouncilMember,
+    District,
+    Meeting,
+    MeetingDocument,
+    Process,
+    Proposal,
+    Recommendation,
+)
 
 
 class DistrictInline(TranslationTabularInline):
@@ -83,3 +100,76 @@ class ProposalAdmin(TabbedTranslationAdmin):
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+
+
+# --- Council of foreign residents --------------------------------------------------------
+
+
+class CouncilMemberInline(TranslationStackedInline):
+    model = CouncilMember
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Council)
+class CouncilAdmin(TabbedTranslationAdmin):
+    list_display = ("name", "slug", "is_active")
+    inlines = [CouncilMemberInline]
+
+
+class AgendaItemInline(TranslationTabularInline):
+    model = AgendaItem
+    extra = 1
+
+
+class MeetingDocumentInline(admin.TabularInline):
+    model = MeetingDocument
+    extra = 0
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "member":
+            kwargs["queryset"] = CouncilMember.objects.select_related("council")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(TabbedTranslationAdmin):
+    """Council secretaries plan meetings, publish the agenda and the minutes and record
+    attendance here. A new public meeting is announced to the council's followers;
+    "Publish the minutes" announces those (each once)."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("title", "council", "starts_at", "is_public", "minutes_published_at")
+    list_filter = ("council", "is_public")
+    readonly_fields = ("minutes_published_at",)
+    inlines = [AgendaItemInline, MeetingDocumentInline, AttendanceInline]
+    actions = ["publish_minutes"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        if not change:
+            actions.meeting_announce(meeting=obj)
+
+    @admin.action(description=_("Publish the minutes (and tell the followers)"))
+    def publish_minutes(self, request, queryset):  # type: ignore[no-untyped-def]
+        for meeting in queryset:
+            try:
+                actions.minutes_publish(meeting=meeting, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{meeting}: {error.messages[0]}", messages.ERROR)
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(TabbedTranslationAdmin):
+    """The text of a recommendation as adopted. Its status moves on its public page
+    (participation.actions.recommendation_transition: checked, audited, announced)."""
+
+    list_display = ("title", "council", "department", "status", "answered_at")
+    list_filter = ("council", "status")
+    readonly_fields = ("status", "answered_at")
+    exclude = ("answer", *(f"answer_{code}" for code, _name in settings.LANGUAGES))

@@ -18,8 +18,11 @@ from participation.models import Phase, Proposal, TallyResult
 from participation.serializers import (
     BallotCastInputSerializer,
     BallotCastOutputSerializer,
+    CouncilOutputSerializer,
+    MeetingOutputSerializer,
     ProcessOutputSerializer,
     ProjectOutputSerializer,
+    RecommendationOutputSerializer,
     ResultOutputSerializer,
 )
 
@@ -108,3 +111,55 @@ class BallotCastApi(APIView):
             BallotCastOutputSerializer({"receipt": cast.receipt}).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+# --- Council of foreign residents --------------------------------------------------------
+
+
+class CouncilListApi(LanguageMixin, generics.ListAPIView):
+    """The active councils."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = CouncilOutputSerializer
+    pagination_class = None
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.council_list()
+
+    @extend_schema(parameters=[LANG])
+    def get(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return super().get(request, *args, **kwargs)
+
+
+class MeetingListApi(LanguageMixin, generics.ListAPIView):
+    """A council's public meetings, the latest first (closed meetings never appear)."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = MeetingOutputSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        council = selectors.council_get(slug=self.kwargs["council_slug"])
+        return (
+            selectors.public_meetings(council=council)
+            .prefetch_related("agenda_items")
+            .order_by("-starts_at", "pk")
+        )
+
+    @extend_schema(parameters=[LANG])
+    def get(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return super().get(request, *args, **kwargs)
+
+
+class RecommendationListApi(LanguageMixin, generics.ListAPIView):
+    """A council's recommendations and what the city did with each."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = RecommendationOutputSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        council = selectors.council_get(slug=self.kwargs["council_slug"])
+        return council.recommendations.select_related("meeting").order_by("pk")
+
+    @extend_schema(parameters=[LANG])
+    def get(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return super().get(request, *args, **kwargs)

@@ -362,6 +362,9 @@ def seed() -> dict[str, int]:
         actions.process_tally(process=process)
         added["budgets"] += 1
         added["ballots"] += ballots
+    from participation import council_demo
+
+    added.update(council_demo.seed())
     return added
 
 

@@ -13,10 +13,13 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.encryption import EncryptedTextField
 from portal.models import TimeStampedModel
 
 
@@ -334,3 +337,313 @@ class TallyResult(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.district} / {self.rule}"
+
+
+# --- Council of foreign residents --------------------------------------------------------
+
+
+class Council(TimeStampedModel):
+    """A consultative council of residents without the vote (city-wide or a district's)."""
+
+    slug = models.SlugField(_("identifier"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("council")
+        verbose_name_plural = _("councils")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CouncilMember(TimeStampedModel):
+    """A member as the public sees them: only what the member agreed to publish."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        SECRETARY = "secretary", _("Secretary")
+        MEMBER = "member", _("Member")
+        OBSERVER = "observer", _("Observer")
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="members")
+    display_name = models.CharField(_("name shown"), max_length=120)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    community = models.CharField(_("association or community"), max_length=200, blank=True)
+    languages = models.CharField(
+        _("languages spoken"), max_length=100, blank=True, help_text=_("Codes, e.g. fr,ar,ti")
+    )
+    bio = models.TextField(_("public biography"), blank=True)
+    photo = models.ImageField(_("photo (optional)"), upload_to="council/%Y/", blank=True)
+    term_start = models.DateField(_("term starts"))
+    term_end = models.DateField(_("term ends"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="council_memberships",
+        verbose_name=_("account (optional)"),
+    )
+    publication_agreed = models.BooleanField(
+        _("agreed to be listed publicly"),
+        default=False,
+        help_text=_("Without this agreement the member is not shown on public pages."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["council", "position", "display_name"]
+        verbose_name = _("council member")
+        verbose_name_plural = _("council members")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+
+class Meeting(TimeStampedModel):
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="meetings")
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    location = models.ForeignKey(
+        "services.Location",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("place (from the directory)"),
+    )
+    place = models.CharField(_("place (if not in the directory)"), max_length=300, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    accessibility = models.TextField(_("accessibility"), blank=True)
+    interpretation = models.CharField(
+        _("interpretation offered"), max_length=100, blank=True, help_text=_("Codes, e.g. ar,ti")
+    )
+    is_public = models.BooleanField(
+        _("public"), default=True, help_text=_("Closed meetings appear nowhere public.")
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    minutes_published_at = models.DateTimeField(_("minutes published"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("council meeting")
+        verbose_name_plural = _("council meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def interpretation_list(self) -> list[str]:
+        return [code.strip() for code in self.interpretation.split(",") if code.strip()]
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def validate_pdf(upload) -> None:  # type: ignore[no-untyped-def]
+    """A document must be a PDF, not only named like one."""
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(position)
+    if head != b"%PDF-":
+        raise ValidationError(_("This file is not a PDF."))
+
+
+class MeetingDocument(TimeStampedModel):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("PDF file"),
+        upload_to="council/documents/%Y/",
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
+    )
+    language = models.CharField(_("language"), max_length=10)
+
+    class Meta:
+        ordering = ["meeting", "title"]
+        verbose_name = _("meeting document")
+        verbose_name_plural = _("meeting documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(CouncilMember, on_delete=models.CASCADE, related_name="+")
+    present = models.BooleanField(_("present"), default=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.meeting}"
+
+
+class RecommendationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted to the city")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    IMPLEMENTED = "implemented", _("Implemented")
+    PARTIALLY_IMPLEMENTED = "partially_implemented", _("Partially implemented")
+    DECLINED = "declined", _("Declined")
+
+
+# Where a recommendation may go next. The three last ones are the city's answer.
+RECOMMENDATION_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    RecommendationStatus.SUBMITTED: (
+        RecommendationStatus.ACKNOWLEDGED,
+        RecommendationStatus.DECLINED,
+    ),
+    RecommendationStatus.ACKNOWLEDGED: (
+        RecommendationStatus.IN_PROGRESS,
+        RecommendationStatus.DECLINED,
+    ),
+    RecommendationStatus.IN_PROGRESS: (
+        RecommendationStatus.IMPLEMENTED,
+        RecommendationStatus.PARTIALLY_IMPLEMENTED,
+        RecommendationStatus.DECLINED,
+    ),
+    RecommendationStatus.IMPLEMENTED: (),
+    RecommendationStatus.PARTIALLY_IMPLEMENTED: (),
+    RecommendationStatus.DECLINED: (),
+}
+ANSWERED = (
+    RecommendationStatus.IMPLEMENTED,
+    RecommendationStatus.PARTIALLY_IMPLEMENTED,
+    RecommendationStatus.DECLINED,
+)
+
+
+class Recommendation(TimeStampedModel):
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="recommendations")
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        verbose_name=_("adopted at"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"))
+    department = models.CharField(_("addressed to (city department)"), max_length=200)
+    status = models.CharField(
+        _("status"),
+        max_length=24,
+        choices=RecommendationStatus.choices,
+        default=RecommendationStatus.SUBMITTED,
+    )
+    answer = models.TextField(_("the city's written answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-meeting__starts_at", "pk"]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def adopted_at(self):  # type: ignore[no-untyped-def]
+        return self.meeting.starts_at
+
+    @property
+    def days_to_answer(self) -> int | None:
+        if self.answered_at is None:
+            return None
+        return (self.answered_at - self.meeting.starts_at).days
+
+
+class RecommendationEvent(models.Model):
+    """One move of a recommendation: from, to, when, who (staff) and the answer given."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="events"
+    )
+    from_status = models.CharField(max_length=24, choices=RecommendationStatus.choices)
+    to_status = models.CharField(max_length=24, choices=RecommendationStatus.choices)
+    note = models.TextField(_("note"), blank=True)
+    occurred_at = models.DateTimeField(_("date"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["recommendation", "occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status}"
+
+
+class Subscription(TimeStampedModel):
+    """An email address that asked to follow a council's meetings or one recommendation.
+
+    Stored only for that purpose: encrypted, found again by a keyed digest (never by the
+    address), confirmed by a link (double opt-in), deleted when the person unsubscribes.
+    The links carry the subscription's id signed with the site's key (nothing stored).
+    """
+
+    council = models.ForeignKey(
+        Council, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
+    )
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+    )
+    email = EncryptedTextField(_("email address"))
+    email_digest = models.CharField(max_length=64)
+    language = models.CharField(_("language of the messages"), max_length=10)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(council__isnull=True) ^ Q(recommendation__isnull=True),
+                name="subscription_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["email_digest", "council"],
+                condition=Q(council__isnull=False),
+                name="subscription_once_per_council",
+            ),
+            models.UniqueConstraint(
+                fields=["email_digest", "recommendation"],
+                condition=Q(recommendation__isnull=False),
+                name="subscription_once_per_recommendation",
+            ),
+        ]

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from participation.models import Ballot, BallotChoice, District, Process, Proposal, Rule
+from participation.models import (
+    Ballot,
+    BallotChoice,
+    Council,
+    CouncilMember,
+    District,
+    Meeting,
+    Process,
+    Proposal,
+    Recommendation,
+    RecommendationStatus,
+    Rule,
+)
 
 
 def process_list() -> QuerySet[Process]:
@@ -139,3 +153,113 @@ def published_ballots(*, process: Process) -> QuerySet[Ballot]:
         )
         .order_by("receipt_hash")
     )
+
+
+# --- Council of foreign residents --------------------------------------------------------
+
+
+def council_list() -> QuerySet[Council]:
+    return Council.objects.filter(is_active=True)
+
+
+def council_get(*, slug: str) -> Council:
+    council = Council.objects.filter(slug=slug, is_active=True).first()
+    if council is None:
+        raise Http404("no such council")
+    return council
+
+
+def public_meetings(*, council: Council | None = None) -> QuerySet[Meeting]:
+    """Public meetings only: a closed meeting appears on no public page, feed or API."""
+    meetings = Meeting.objects.filter(is_public=True, council__is_active=True).select_related(
+        "council", "location"
+    )
+    return meetings.filter(council=council) if council is not None else meetings
+
+
+def upcoming_meetings(*, council: Council | None = None) -> QuerySet[Meeting]:
+    return (
+        public_meetings(council=council).filter(ends_at__gte=timezone.now()).order_by("starts_at")
+    )
+
+
+def past_meetings(*, council: Council | None = None) -> QuerySet[Meeting]:
+    return (
+        public_meetings(council=council).filter(ends_at__lt=timezone.now()).order_by("-starts_at")
+    )
+
+
+def meeting_get(*, council: Council, meeting_id: int) -> Meeting:
+    meeting = (
+        public_meetings(council=council)
+        .prefetch_related("agenda_items", "documents", "recommendations")
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None:
+        raise Http404("no such meeting")
+    return meeting
+
+
+def public_members(*, council: Council) -> QuerySet[CouncilMember]:
+    """Members who agreed to be listed, in their current term."""
+    today = timezone.localdate()
+    return council.members.filter(publication_agreed=True, term_start__lte=today).filter(
+        Q(term_end__isnull=True) | Q(term_end__gte=today)
+    )
+
+
+@dataclass
+class Tracker:
+    recommendations: list[Recommendation]
+    counts: list[tuple[str, str, int]]  # (status, label, count)
+    total: int
+    answered: int
+    median_days_to_answer: float | None
+
+
+def recommendation_tracker(*, council: Council, status: str = "") -> Tracker:
+    """The council's recommendations (optionally of one status), the count per status and
+    the median time from adoption to the city's answer."""
+    everything = council.recommendations.select_related("meeting")
+    by_status = dict(
+        everything.order_by()
+        .values_list("status")
+        .annotate(count=Count("pk"))
+        .values_list("status", "count")
+    )
+    counts = [
+        (value, str(label), by_status.get(value, 0))
+        for value, label in RecommendationStatus.choices
+    ]
+    days = sorted(
+        recommendation.days_to_answer
+        for recommendation in everything
+        if recommendation.days_to_answer is not None
+    )
+    shown = everything.filter(status=status) if status else everything
+    return Tracker(
+        recommendations=list(shown),
+        counts=counts,
+        total=sum(by_status.values()),
+        answered=len(days),
+        median_days_to_answer=float(statistics.median(days)) if days else None,
+    )
+
+
+def recommendation_get(*, council: Council, recommendation_id: int) -> Recommendation:
+    recommendation = (
+        council.recommendations.select_related("meeting")
+        .prefetch_related("events")
+        .filter(pk=recommendation_id)
+        .first()
+    )
+    if recommendation is None:
+        raise Http404("no such recommendation")
+    return recommendation
+
+
+def latest_recommendations(*, limit: int = 5) -> QuerySet[Recommendation]:
+    return Recommendation.objects.filter(council__is_active=True).select_related(
+        "council", "meeting"
+    )[:limit]

@@ -60,3 +60,51 @@ class BallotCastInputSerializer(serializers.Serializer):
 
 class BallotCastOutputSerializer(serializers.Serializer):
     receipt = serializers.CharField()
+
+
+# --- Council of foreign residents --------------------------------------------------------
+
+
+class CouncilOutputSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = TranslatedField("name")
+    description = TranslatedField("description")
+
+
+class AgendaItemOutputSerializer(serializers.Serializer):
+    title = TranslatedField("title")
+    description = TranslatedField("description")
+
+
+class MeetingOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = TranslatedField("title")
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    place = serializers.SerializerMethodField()
+    online_url = serializers.URLField()
+    interpretation = serializers.ListField(
+        child=serializers.CharField(), source="interpretation_list"
+    )
+    accessibility = TranslatedField("accessibility")
+    agenda = AgendaItemOutputSerializer(many=True, source="agenda_items.all")
+    minutes = serializers.SerializerMethodField()
+
+    def get_place(self, meeting) -> str:  # type: ignore[no-untyped-def]
+        return str(meeting.location) if meeting.location else meeting.place
+
+    def get_minutes(self, meeting) -> str | None:  # type: ignore[no-untyped-def]
+        if meeting.minutes_published_at is None:
+            return None
+        return text_in_language(meeting, "minutes", self.context.get("language")).text
+
+
+class RecommendationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = TranslatedField("title")
+    text = TranslatedField("text")
+    department = serializers.CharField()
+    status = serializers.CharField()
+    adopted_on = serializers.DateTimeField(source="meeting.starts_at")
+    answer = TranslatedField("answer")
+    answered_at = serializers.DateTimeField(allow_null=True)

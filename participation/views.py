@@ -9,29 +9,55 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from participation import actions, selectors
+from participation.calendar import meetings_calendar
 from participation.forms import CodeBatchForm, CodeForm, PaperEntryForm, ProposalForm, ReceiptForm
-from participation.models import BallotType, District, PaperSheet, Phase, Process
+from participation.models import (
+    RECOMMENDATION_TRANSITIONS,
+    BallotType,
+    District,
+    Meeting,
+    PaperSheet,
+    Phase,
+    Process,
+    RecommendationStatus,
+)
 from participation.pb_export import process_district_pb
 from portal import ratelimit
 from portal.accounts.roles import Role
 from portal.accounts.selectors import user_has_role
+from portal.i18n.languages import endonym
 
 FAILED_CODE_LIMIT = 20  # per address and hour, against guessing codes
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "participation/index.html", {"processes": selectors.process_list()})
+    """The council's front page and the participatory budgets."""
+    return render(
+        request,
+        "participation/index.html",
+        {
+            "processes": selectors.process_list(),
+            "councils": selectors.council_list(),
+            "upcoming": selectors.upcoming_meetings()[:5],
+            "recommendations": selectors.latest_recommendations(),
+        },
+    )
 
 
 def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -366,3 +392,214 @@ def officer_paper(request: HttpRequest, slug: str) -> HttpResponse:
             "reconcile": sheet_id or request.GET.get("reconcile", ""),
         },
     )
+
+
+# --- Council of foreign residents --------------------------------------------------------
+
+SUBSCRIPTION_RATE_PER_HOUR = 10  # per address: follow requests send an email each
+
+
+class FollowForm(forms.Form):
+    email = forms.EmailField(label=_lazy("Your email address"), max_length=254)
+    language = forms.ChoiceField(label=_lazy("Language of the messages"))
+    website = forms.CharField(required=False)  # a honeypot: people leave it empty
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, endonym(code)) for code, _name in settings.LANGUAGES
+        ]
+        self.fields["language"].initial = get_language()
+
+
+def _meeting_url(request: HttpRequest, meeting: Meeting) -> str:
+    return request.build_absolute_uri(
+        reverse("participation:meeting", args=[meeting.council.slug, meeting.pk])
+    )
+
+
+def council_detail(request: HttpRequest, council_slug: str) -> HttpResponse:
+    council = selectors.council_get(slug=council_slug)
+    return render(
+        request,
+        "participation/council.html",
+        {
+            "council": council,
+            "members": selectors.public_members(council=council),
+            "upcoming": selectors.upcoming_meetings(council=council),
+            "past": selectors.past_meetings(council=council)[:12],
+            "tracker": selectors.recommendation_tracker(council=council),
+            "follow_form": FollowForm(),
+        },
+    )
+
+
+def meeting_detail(request: HttpRequest, council_slug: str, meeting_id: int) -> HttpResponse:
+    council = selectors.council_get(slug=council_slug)
+    meeting = selectors.meeting_get(council=council, meeting_id=meeting_id)
+    return render(
+        request,
+        "participation/meeting.html",
+        {
+            "council": council,
+            "meeting": meeting,
+            "is_past": meeting.ends_at < timezone.now(),
+        },
+    )
+
+
+def _ics(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def council_calendar(request: HttpRequest, council_slug: str) -> HttpResponse:
+    council = selectors.council_get(slug=council_slug)
+    meetings = selectors.public_meetings(council=council).order_by("starts_at")
+    body = meetings_calendar(
+        meetings, name=str(council), url_for=lambda meeting: _meeting_url(request, meeting)
+    )
+    return _ics(body, f"{council.slug}.ics")
+
+
+def meeting_calendar(request: HttpRequest, council_slug: str, meeting_id: int) -> HttpResponse:
+    council = selectors.council_get(slug=council_slug)
+    meeting = selectors.meeting_get(council=council, meeting_id=meeting_id)
+    body = meetings_calendar(
+        [meeting], name=str(council), url_for=lambda item: _meeting_url(request, item)
+    )
+    return _ics(body, f"{council.slug}-{meeting.pk}.ics")
+
+
+def recommendation_list(request: HttpRequest, council_slug: str) -> HttpResponse:
+    council = selectors.council_get(slug=council_slug)
+    status = request.GET.get("status", "")
+    if status and status not in RecommendationStatus.values:
+        status = ""
+    return render(
+        request,
+        "participation/recommendations.html",
+        {
+            "council": council,
+            "status": status,
+            "tracker": selectors.recommendation_tracker(council=council, status=status),
+        },
+    )
+
+
+def _may_record_answers(request: HttpRequest) -> bool:
+    return request.user.is_authenticated and request.user.has_perm(
+        "participation.change_recommendation"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_detail(
+    request: HttpRequest, council_slug: str, recommendation_id: int
+) -> HttpResponse:
+    council = selectors.council_get(slug=council_slug)
+    recommendation = selectors.recommendation_get(
+        council=council, recommendation_id=recommendation_id
+    )
+    problem = ""
+    if request.method == "POST":
+        if not _may_record_answers(request):
+            raise PermissionDenied
+        try:
+            actions.recommendation_transition(
+                recommendation=recommendation,
+                to_status=request.POST.get("status", ""),
+                answer=request.POST.get("answer", ""),
+                language=get_language(),
+                actor=request.user,
+            )
+        except actions.RecommendationRefused as refusal:
+            problem = str(refusal)
+        else:
+            return redirect("participation:recommendation", council.slug, recommendation.pk)
+    next_statuses = [
+        (value, RecommendationStatus(value).label)
+        for value in RECOMMENDATION_TRANSITIONS[RecommendationStatus(recommendation.status)]
+    ]
+    response = render(
+        request,
+        "participation/recommendation.html",
+        {
+            "council": council,
+            "recommendation": recommendation,
+            "meeting_is_public": recommendation.meeting.is_public,
+            "follow_form": FollowForm(),
+            "may_record": _may_record_answers(request),
+            "next_statuses": next_statuses,
+            "problem": problem,
+        },
+        status=400 if problem else 200,
+    )
+    return response
+
+
+@csrf_exempt  # readers have no cookie, hence no CSRF token: rate limit and honeypot instead
+@require_http_methods(["POST"])
+def follow(request: HttpRequest, council_slug: str) -> HttpResponse:
+    """Ask to follow the council's meetings, or one recommendation (`recommendation`)."""
+    council = selectors.council_get(slug=council_slug)
+    recommendation = None
+    if request.POST.get("recommendation"):
+        try:
+            recommendation = selectors.recommendation_get(
+                council=council, recommendation_id=int(request.POST["recommendation"])
+            )
+        except ValueError:
+            raise Http404("no such recommendation") from None
+    form = FollowForm(request.POST)
+    if ratelimit.hit(request, scope="council-follow", limit=SUBSCRIPTION_RATE_PER_HOUR):
+        return render(
+            request, "participation/follow_limited.html", {"council": council}, status=429
+        )
+    if not form.is_valid():
+        return render(
+            request,
+            "participation/follow_invalid.html",
+            {"council": council, "recommendation": recommendation, "follow_form": form},
+            status=400,
+        )
+    if not form.cleaned_data["website"]:  # the honeypot filled: answer the same, do nothing
+        actions.subscription_request(
+            email=form.cleaned_data["email"],
+            language=form.cleaned_data["language"],
+            council=None if recommendation else council,
+            recommendation=recommendation,
+        )
+    return render(
+        request,
+        "participation/follow_sent.html",
+        {"council": council, "recommendation": recommendation},
+    )
+
+
+@csrf_exempt  # no cookie; the signed link is the only key
+@never_cache
+@require_http_methods(["GET", "POST"])
+def subscription_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of the confirmation email: a page with one button (mail scanners that
+    open links do not confirm anything)."""
+    if request.method == "POST":
+        subscription = actions.subscription_confirm(token=token)
+        if subscription is None:
+            return render(request, "participation/follow_bad_link.html", status=404)
+        return render(
+            request, "participation/follow_confirmed.html", {"subscription": subscription}
+        )
+    return render(request, "participation/follow_confirm.html", {"token": token})
+
+
+@csrf_exempt  # no cookie; the signed link is the only key
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "POST":
+        if not actions.subscription_cancel(token=token):
+            return render(request, "participation/follow_bad_link.html", status=404)
+        return render(request, "participation/unsubscribed.html")
+    return render(request, "participation/unsubscribe.html", {"token": token})

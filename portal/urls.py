@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("api/v1/guide/", include("rights_guide.api_urls")),
     path("api/v1/participation/", include("participation.api_urls")),
+    path("api/v1/councils/", include("participation.council_api_urls")),
     path("api/v1/referrals/", include("services.api_urls")),
     path("api/hsds/", include("services.hsds_urls")),
     path(

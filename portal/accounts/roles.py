@@ -61,6 +61,23 @@ SERVICE_EDITING = [
     ),
 ]
 
+# Council members (the secretary, the chair) run the council's meetings in the admin;
+# status changes of recommendations go through their page (participation.actions).
+COUNCIL_RUNNING = [
+    *(
+        f"participation.{verb}_{model}"
+        for verb in ("view", "add", "change", "delete")
+        for model in ("meeting", "agendaitem", "meetingdocument", "attendance", "councilmember")
+    ),
+    *(
+        f"participation.{verb}_{model}"
+        for verb in ("view", "add", "change")
+        for model in ("recommendation",)
+    ),
+    "participation.view_council",
+    "participation.change_council",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CASEWORKER: [],
     Role.ORGANISATION_ADMIN: [
@@ -89,7 +106,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "rights_guide.view_situation",
         "rights_guide.change_situation",
     ],
-    Role.COUNCIL_MEMBER: [],
+    Role.COUNCIL_MEMBER: COUNCIL_RUNNING,
     Role.PB_OFFICER: [*PB_RUNNING, "participation.view_eligibilitycodebatch"],
     # Reports are reached through the office's own screens, never the admin; city
     # admins do not hold this role implicitly (see discrimination.selectors).
@@ -115,6 +132,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "portal.delete_homenotice",
         *GUIDE_EDITING,
         *PB_RUNNING,
+        *COUNCIL_RUNNING,
+        "participation.add_council",
         *SERVICE_EDITING,
         "services.view_taxonomy",
         "services.add_taxonomy",

@@ -49,8 +49,15 @@ def sample_arguments() -> dict[str, str]:
     referral = Referral.objects.filter(
         created_by__username="caseworker", receiving_organisation__slug="health-centre"
     ).first()
+    from participation.models import Council, Meeting, Recommendation
+
     orgadmin = User.objects.get(username="orgadmin")
+    council = Council.objects.get()
     return {
+        "council_slug": council.slug,
+        "meeting_id": str(Meeting.objects.filter(council=council, is_public=True).first().pk),
+        "recommendation_id": str(Recommendation.objects.filter(council=council).first().pk),
+        "token": "not-a-signed-token",
         "topic_slug": article.topic.slug,
         "article_slug": article.slug,
         "slug": process.slug,
@@ -142,6 +149,18 @@ PUBLIC = {
     "participation:ballots": 200,
     "participation:export": 200,
     "account:sign-out": 405,  # POST only, open to all
+    "councils-api:council-list": 200,
+    "councils-api:meeting-list": 200,
+    "councils-api:recommendation-list": 200,
+    "participation:council": 200,
+    "participation:council-calendar": 200,
+    "participation:meeting": 200,
+    "participation:meeting-calendar": 200,
+    "participation:recommendations": 200,
+    "participation:recommendation": 200,  # staff with the permission also see a form
+    "participation:follow": 405,  # POST only
+    "participation:subscription-confirm": 200,  # a page with a button; the POST checks
+    "participation:unsubscribe": 200,
     "None": 404,  # /media/ in development: no such file
 }
 EVERY_ACCOUNT = set(ROLES)
