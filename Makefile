@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STACK := $(BIN)/python -m portal.devstack
 
-.PHONY: help run test lint pytest catalogues check-deploy clean-var messages demo-code fuzz audit
+.PHONY: help run test lint pytest catalogues check-deploy clean-var messages demo-code fuzz audit backup restore
 
 help:
 	@echo "make run    - the whole portal with demo data on http://127.0.0.1:$(PORT)/"
@@ -18,6 +18,7 @@ help:
 	@echo "make demo-code - the demo accounts' current second-factor code"
 	@echo "make fuzz   - schemathesis over the whole API with FUZZ_EXAMPLES (default 1000) per operation"
 	@echo "make audit  - pip-audit of every pinned dependency (needs PyPI's vulnerability data)"
+	@echo "make backup [FILE=…] / make restore FILE=… - dump or restore the database"
 
 $(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock requirements-crosscheck.lock
 	@if [ -z "$(PYTHON)" ]; then echo "Error: Python 3.11 or newer is needed, and no python3 was found." >&2; exit 2; fi
@@ -75,6 +76,14 @@ check-deploy: $(BIN)/.installed
 	  REFERRAL_PSEUDONYM_KEY=check-deploy-throwaway \
 	  FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Database backups (pg_dump custom format; encrypted fields stay encrypted).
+backup: $(BIN)/.installed
+	@$(STACK) exec -- $(BIN)/python manage.py backup $(if $(FILE),--output $(FILE),)
+
+restore: $(BIN)/.installed
+	@if [ -z "$(FILE)" ]; then echo "Usage: make restore FILE=var/backups/portal-….dump" >&2; exit 2; fi
+	@$(STACK) exec -- $(BIN)/python manage.py restore "$(FILE)" --yes
 
 # The current second-factor code of the demo accounts (their shared, published secret).
 demo-code: $(BIN)/.installed
