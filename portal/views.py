@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.views.generic import TemplateView
 from django.views.static import serve
 
 from portal import health
+from portal.i18n.languages import direction
 from portal.modules import MODULES
 from portal.selectors import home_notice_list
 
@@ -56,9 +60,31 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         return render(request, "errors/404.html", status=404)
 
 
+# The database is unreachable (stopped, restarting, out of connections): not a bug.
+OUTAGES = (OperationalError, InterfaceError)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    with translation.override(_language_for_error(request)):
+    language = _language_for_error(request)
+    if isinstance(sys.exc_info()[1], OUTAGES):
+        return maintenance(language)
+    with translation.override(language):
         return render(request, "errors/500.html", status=500)
+
+
+def maintenance(language: str) -> HttpResponse:
+    """503 while the database is away, in the reader's language. Rendered without the
+    request, so no context processor (or session) touches the database; the web
+    processes reconnect by themselves when it is back (CONN_HEALTH_CHECKS)."""
+    with translation.override(language):
+        body = render_to_string(
+            "errors/503.html",
+            {"language_code": language, "language_direction": direction(language)},
+        )
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = "60"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
