@@ -10,7 +10,6 @@ from rest_framework import generics, permissions, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from participation import actions, selectors
@@ -25,6 +24,7 @@ from participation.serializers import (
     RecommendationOutputSerializer,
     ResultOutputSerializer,
 )
+from portal.ratelimit import ResilientScopedRateThrottle
 
 LANG = OpenApiParameter("lang", str, enum=[code for code, _name in settings.LANGUAGES])
 
@@ -82,7 +82,7 @@ class BallotCastApi(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list[type] = []  # the code is the credential; no session, no CSRF
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ResilientScopedRateThrottle]
     throttle_scope = "ballot"
 
     @extend_schema(request=BallotCastInputSerializer, responses={201: BallotCastOutputSerializer})
