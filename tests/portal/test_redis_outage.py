@@ -22,19 +22,9 @@ from django.test import Client, override_settings
 from discrimination.models import Report
 from participation.models import Council, Subscription
 from portal.notifications.models import Notification
+from tests.discrimination.test_reports import FORM as REPORT
 
 pytestmark = pytest.mark.django_db
-
-REPORT = {
-    "category": "public_service",
-    "ground": "papers",
-    "month": "2026-10",
-    "neighbourhood": "",
-    "account": "",
-    "contact_channel": "",
-    "contact_address": "",
-    "contact_language": "fa",
-}
 
 
 class Redis:
