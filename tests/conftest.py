@@ -55,3 +55,13 @@ def _force_login_completes_second_factor(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(Client, "force_login", force_login)
     monkeypatch.setattr(Client, "password_only_login", original, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_type_cache() -> None:
+    """ContentType ids are cached per process. A test that creates content types inside
+    its rolled-back transaction (seed_demo syncs role permissions) would leave ids that
+    no longer exist for the next test's audit entries: start each test with none."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
