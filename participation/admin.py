@@ -27,6 +27,8 @@ from participation.models import (
     Proposal,
     Recommendation,
 )
+from portal.audit.actions import audit_record
+from portal.audit.models import AuditAction
 
 
 class DistrictInline(TranslationTabularInline):
@@ -105,6 +107,25 @@ class ProposalAdmin(TabbedTranslationAdmin):
 # --- Council of foreign residents --------------------------------------------------------
 
 
+class AuditedAdminMixin:
+    """Every add, change and deletion made in these admin pages also goes to the
+    portal's append-only audit log (who, what, which record), not only Django's
+    admin history."""
+
+    def log_addition(self, request, obj, message):  # type: ignore[no-untyped-def]
+        audit_record(actor=request.user, action=AuditAction.CREATE, obj=obj, detail="admin")
+        return super().log_addition(request, obj, message)  # type: ignore[misc]
+
+    def log_change(self, request, obj, message):  # type: ignore[no-untyped-def]
+        audit_record(actor=request.user, action=AuditAction.CHANGE, obj=obj, detail="admin")
+        return super().log_change(request, obj, message)  # type: ignore[misc]
+
+    def log_deletions(self, request, queryset):  # type: ignore[no-untyped-def]
+        for obj in queryset:
+            audit_record(actor=request.user, action=AuditAction.DELETE, obj=obj, detail="admin")
+        return super().log_deletions(request, queryset)  # type: ignore[misc]
+
+
 class CouncilMemberInline(TranslationStackedInline):
     model = CouncilMember
     extra = 0
@@ -112,7 +133,7 @@ class CouncilMemberInline(TranslationStackedInline):
 
 
 @admin.register(Council)
-class CouncilAdmin(TabbedTranslationAdmin):
+class CouncilAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
     list_display = ("name", "slug", "is_active")
     inlines = [CouncilMemberInline]
 
@@ -138,7 +159,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(TabbedTranslationAdmin):
+class MeetingAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
     """Council secretaries plan meetings, publish the agenda and the minutes and record
     attendance here. A new public meeting is announced to the council's followers;
     "Publish the minutes" announces those (each once)."""
@@ -165,7 +186,7 @@ class MeetingAdmin(TabbedTranslationAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(TabbedTranslationAdmin):
+class RecommendationAdmin(AuditedAdminMixin, TabbedTranslationAdmin):
     """The text of a recommendation as adopted. Its status moves on its public page
     (participation.actions.recommendation_transition: checked, audited, announced)."""
 

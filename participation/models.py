@@ -43,6 +43,10 @@ class Rule(models.TextChoices):
     MES = "mes", _("Method of Equal Shares")
 
 
+# /participate/<slug>/ is a budget; these first segments belong to the council's pages.
+RESERVED_PROCESS_SLUGS = frozenset({"council", "follow"})
+
+
 class Process(TimeStampedModel):
     slug = models.SlugField(_("identifier"), unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -92,6 +96,13 @@ class Process(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if self.slug in RESERVED_PROCESS_SLUGS:
+            raise ValidationError(
+                {"slug": _("This identifier is used by the council's pages; choose another.")}
+            )
 
     @property
     def next_phase(self) -> str | None:
@@ -342,6 +353,15 @@ class TallyResult(TimeStampedModel):
 # --- Council of foreign residents --------------------------------------------------------
 
 
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
+
+
+def validate_photo_size(upload) -> None:  # type: ignore[no-untyped-def]
+    """Members' photos are shown on a public page read on cheap phones: 2 MB at most."""
+    if upload.size > MAX_PHOTO_BYTES:
+        raise ValidationError(_("The photo is too large (2 MB at most)."))
+
+
 class Council(TimeStampedModel):
     """A consultative council of residents without the vote (city-wide or a district's)."""
 
@@ -376,7 +396,9 @@ class CouncilMember(TimeStampedModel):
         _("languages spoken"), max_length=100, blank=True, help_text=_("Codes, e.g. fr,ar,ti")
     )
     bio = models.TextField(_("public biography"), blank=True)
-    photo = models.ImageField(_("photo (optional)"), upload_to="council/%Y/", blank=True)
+    photo = models.ImageField(
+        _("photo (optional)"), upload_to="council/%Y/", blank=True, validators=[validate_photo_size]
+    )
     term_start = models.DateField(_("term starts"))
     term_end = models.DateField(_("term ends"), null=True, blank=True)
     user = models.ForeignKey(

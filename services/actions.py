@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Membership, Organisation, User
-from portal.audit.actions import audit_record
+from portal.audit.actions import audit_record, audit_record_many
 from portal.audit.models import AuditAction
 from portal.i18n.languages import text_in_language
 from portal.notifications.actions import link_in, notification_enqueue
@@ -431,6 +431,11 @@ def referral_open(*, referral_id: object, user: User) -> Referral:
     referral = selectors.referral_get(user=user, referral_id=referral_id)
     audit_record(actor=user, action=AuditAction.VIEW, obj=referral)
     return referral
+
+
+def referral_list_read(*, user: User, referrals: list[Referral]) -> int:
+    """A staff member saw these referrals listed: one audit entry each, in one INSERT."""
+    return audit_record_many(actor=user, action=AuditAction.VIEW, objs=referrals, detail="list")
 
 
 # --- Retention -------------------------------------------------------------------------------

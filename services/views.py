@@ -272,6 +272,11 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         for organisation in Organisation.objects.filter(pk__in=organisations)
         if selectors.is_organisation_admin(user=request.user, organisation_id=organisation.pk)  # type: ignore[arg-type]
     ]
+    shown = [
+        *(received.object_list if direction in {"", "received"} else []),
+        *(sent.object_list if direction in {"", "sent"} else []),
+    ]
+    actions.referral_list_read(user=request.user, referrals=shown)  # type: ignore[arg-type]
     return render(
         request,
         "services/referral_list.html",

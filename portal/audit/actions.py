@@ -24,3 +24,28 @@ def audit_record(
     entry.full_clean()
     entry.save()
     return entry
+
+
+def audit_record_many(
+    *,
+    actor: models.Model | None,
+    action: AuditAction | str,
+    objs: list[models.Model],
+    detail: str = "",
+) -> int:
+    """One entry per record in one INSERT (a list page read by staff): the cost of a
+    page stays constant however many records it shows."""
+    if not objs:
+        return 0
+    entries = [
+        AuditEntry(
+            actor=actor if actor is not None and actor.pk else None,
+            action=AuditAction(action),
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            object_pk=str(obj.pk),
+            detail=detail[:200],
+        )
+        for obj in objs
+    ]
+    AuditEntry.objects.bulk_create(entries)
+    return len(entries)

@@ -364,3 +364,42 @@ def test_meeting_documents_must_really_be_pdfs(council) -> None:  # type: ignore
         file=SimpleUploadedFile("agenda.pdf", b"%PDF-1.7\n%%EOF\n"),
     )
     real.full_clean()
+
+
+def test_admin_changes_to_the_council_go_to_the_audit_log(council, officer) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib import admin
+    from django.http import HttpRequest
+
+    meeting = _meeting(council, datetime.datetime(2030, 4, 1, 18, tzinfo=PARIS))
+    request = HttpRequest()
+    request.user = officer
+    meeting_admin = admin.site._registry[Meeting]
+    meeting_admin.log_change(request, meeting, "Changed title.")
+    meeting_admin.log_deletions(request, [meeting])
+    actions_logged = list(
+        AuditEntry.objects.filter(actor=officer, object_pk=str(meeting.pk)).values_list(
+            "action", flat=True
+        )
+    )
+    assert sorted(actions_logged) == ["change", "delete"]
+
+
+def test_a_budget_cannot_take_the_councils_address() -> None:
+    from django.core.exceptions import ValidationError
+
+    from participation.models import Process
+
+    with pytest.raises(ValidationError):
+        Process(slug="council", title="Budget").clean()
+    Process(slug="budget-2030", title="Budget").clean()
+
+
+def test_member_photos_are_limited_in_size() -> None:
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from participation.models import MAX_PHOTO_BYTES, validate_photo_size
+
+    with pytest.raises(ValidationError):
+        validate_photo_size(SimpleUploadedFile("me.jpg", b"x" * (MAX_PHOTO_BYTES + 1)))
+    validate_photo_size(SimpleUploadedFile("me.jpg", b"x" * 1000))

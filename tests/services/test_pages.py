@@ -112,7 +112,7 @@ def test_list_page_costs_a_constant_number_of_queries(  # type: ignore[no-untype
     client = logged_in(network.caseworker_a)
     for _index in range(3):
         refer(network)
-    with django_assert_max_num_queries(15) as few:  # 1 of them: the second-factor device
+    with django_assert_max_num_queries(16) as few:  # incl. the 2FA device and the audit INSERT
         client.get("/fr/caseworker/")
     for _index in range(20):
         refer(network)
@@ -184,3 +184,14 @@ def test_a_busy_organisation_pages_through_its_referrals(network) -> None:  # ty
     assert "sent_page=2" in first
     second = client.get("/fr/caseworker/?direction=sent&sent_page=2").content.decode()
     assert sum(token in second for token in tokens) == 3
+
+
+def test_listing_referrals_is_audited_one_entry_each(network) -> None:  # type: ignore[no-untyped-def]
+    from portal.audit.models import AuditEntry
+
+    shown = [refer(network) for _index in range(3)]
+    before = AuditEntry.objects.filter(detail="list").count()
+    assert logged_in(network.caseworker_a).get("/fr/caseworker/").status_code == 200
+    listed = AuditEntry.objects.filter(detail="list", actor=network.caseworker_a)
+    assert listed.count() - before == len(shown)
+    assert {entry.object_pk for entry in listed} == {str(referral.pk) for referral in shown}
