@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connections
 
 
-def _binary(name: str) -> str:
+def pg_tool(name: str) -> str:
     """The embedded server's own tool (its version matches), else the one on PATH."""
     try:
         from pgserver._commands import POSTGRES_BIN_PATH
@@ -32,7 +32,8 @@ def _binary(name: str) -> str:
     return found
 
 
-def _environment(alias: str = "default") -> tuple[dict[str, str], str]:
+def pg_environment(alias: str = "default") -> tuple[dict[str, str], str]:
+    """PG* variables for PostgreSQL's tools to reach a Django database, and its name."""
     config = connections[alias].settings_dict
     values = {
         "PGHOST": str(config.get("HOST") or ""),
@@ -50,11 +51,11 @@ def default_path() -> Path:
 
 def backup_create(*, path: Path | None = None, database: str | None = None) -> Path:
     """Dump the database (or `database` on the same server) to `path`."""
-    environment, name = _environment()
+    environment, name = pg_environment()
     path = path or default_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(  # noqa: S603 - PostgreSQL's own tool, arguments are ours
-        [_binary("pg_dump"), "--format=custom", "--no-owner", f"--file={path}", database or name],
+        [pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={path}", database or name],
         env=environment,
         check=True,
         capture_output=True,
@@ -66,10 +67,10 @@ def backup_create(*, path: Path | None = None, database: str | None = None) -> P
 def backup_restore(*, path: Path, database: str | None = None) -> None:
     """Restore `path` into the database (or `database` on the same server), replacing
     what is there, in one transaction: a failed restore leaves the database as it was."""
-    environment, name = _environment()
+    environment, name = pg_environment()
     subprocess.run(  # noqa: S603 - PostgreSQL's own tool, arguments are ours
         [
-            _binary("pg_restore"),
+            pg_tool("pg_restore"),
             "--clean",
             "--if-exists",
             "--no-owner",

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import subprocess
 
-from django.db import connection
+from portal.backups import pg_environment, pg_tool
 
 
 def pg_dump_data() -> str:
     """`pg_dump --data-only` of the current test database (the embedded server's own
     pg_dump, so its version matches the server's)."""
-    from pgserver._commands import POSTGRES_BIN_PATH
-
-    config = connection.settings_dict
-    environment = {
-        "PGHOST": config["HOST"] or "",
-        "PGPORT": str(config["PORT"] or ""),
-        "PGUSER": config["USER"] or "",
-        "PGPASSWORD": config["PASSWORD"] or "",
-    }
+    environment, name = pg_environment()
     return subprocess.run(
-        [str(POSTGRES_BIN_PATH / "pg_dump"), "--data-only", config["NAME"]],
-        env={key: value for key, value in environment.items() if value},
+        [pg_tool("pg_dump"), "--data-only", name],
+        env=environment,
         capture_output=True,
         text=True,
         check=True,
