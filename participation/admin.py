@@ -27,8 +27,7 @@ from participation.models import (
     Proposal,
     Recommendation,
 )
-from portal.audit.actions import audit_record
-from portal.audit.models import AuditAction
+from portal.audit.admin import AuditedAdminMixin
 
 
 class DistrictInline(TranslationTabularInline):
@@ -105,25 +104,6 @@ class ProposalAdmin(TabbedTranslationAdmin):
 
 
 # --- Council of foreign residents --------------------------------------------------------
-
-
-class AuditedAdminMixin:
-    """Every add, change and deletion made in these admin pages also goes to the
-    portal's append-only audit log (who, what, which record), not only Django's
-    admin history."""
-
-    def log_addition(self, request, obj, message):  # type: ignore[no-untyped-def]
-        audit_record(actor=request.user, action=AuditAction.CREATE, obj=obj, detail="admin")
-        return super().log_addition(request, obj, message)  # type: ignore[misc]
-
-    def log_change(self, request, obj, message):  # type: ignore[no-untyped-def]
-        audit_record(actor=request.user, action=AuditAction.CHANGE, obj=obj, detail="admin")
-        return super().log_change(request, obj, message)  # type: ignore[misc]
-
-    def log_deletions(self, request, queryset):  # type: ignore[no-untyped-def]
-        for obj in queryset:
-            audit_record(actor=request.user, action=AuditAction.DELETE, obj=obj, detail="admin")
-        return super().log_deletions(request, queryset)  # type: ignore[misc]
 
 
 class CouncilMemberInline(TranslationStackedInline):

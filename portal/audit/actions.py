@@ -6,6 +6,18 @@ from django.db import models
 from portal.audit.models import AuditAction, AuditEntry
 
 
+def _entry(
+    actor: models.Model | None, action: AuditAction | str, obj: models.Model, detail: str
+) -> AuditEntry:
+    return AuditEntry(
+        actor=actor if actor is not None and actor.pk else None,
+        action=AuditAction(action),
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_pk=str(obj.pk),
+        detail=detail[:200],
+    )
+
+
 def audit_record(
     *,
     actor: models.Model | None,
@@ -14,13 +26,7 @@ def audit_record(
     detail: str = "",
 ) -> AuditEntry:
     """Append who did what to which record. `detail` must hold nothing personal."""
-    entry = AuditEntry(
-        actor=actor if actor is not None and actor.pk else None,
-        action=AuditAction(action),
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
-        object_pk=str(obj.pk),
-        detail=detail[:200],
-    )
+    entry = _entry(actor, action, obj, detail)
     entry.full_clean()
     entry.save()
     return entry
@@ -35,17 +41,6 @@ def audit_record_many(
 ) -> int:
     """One entry per record in one INSERT (a list page read by staff): the cost of a
     page stays constant however many records it shows."""
-    if not objs:
-        return 0
-    entries = [
-        AuditEntry(
-            actor=actor if actor is not None and actor.pk else None,
-            action=AuditAction(action),
-            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
-            object_pk=str(obj.pk),
-            detail=detail[:200],
-        )
-        for obj in objs
-    ]
+    entries = [_entry(actor, action, obj, detail) for obj in objs]
     AuditEntry.objects.bulk_create(entries)
     return len(entries)
