@@ -688,7 +688,7 @@ def meeting_announce(*, meeting: Meeting) -> int:
             Subscription.objects.filter(council=meeting.council),
             message="council_meeting_announced",
             key=f"meeting:{meeting.pk}:announced",
-            context={"meeting": meeting.title, "starts_at": meeting.starts_at.isoformat()},
+            context={"meeting": meeting.title},
             page=("participation:meeting", (meeting.council.slug, meeting.pk)),
         )
 

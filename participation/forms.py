@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from participation.models import District, Process
+from portal.i18n.languages import endonym
 
 
 class CodeForm(forms.Form):
@@ -69,3 +73,18 @@ class PaperEntryForm(forms.Form):
     def __init__(self, *args: object, process: Process, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["district"].queryset = process.districts.all()
+
+
+class FollowForm(forms.Form):
+    """Follow a council or a recommendation by email, in the language chosen."""
+
+    email = forms.EmailField(label=_("Your email address"), max_length=254)
+    language = forms.ChoiceField(label=_("Language of the messages"))
+    website = forms.CharField(required=False)  # a honeypot: people leave it empty
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, endonym(code)) for code, _name in settings.LANGUAGES
+        ]
+        self.fields["language"].initial = get_language()

@@ -353,6 +353,11 @@ class TallyResult(TimeStampedModel):
 # --- Council of foreign residents --------------------------------------------------------
 
 
+def language_codes(value: str) -> list[str]:
+    """'fr, ar,ti' -> ['fr', 'ar', 'ti'] (the language lists typed in the admin)."""
+    return [code.strip() for code in value.split(",") if code.strip()]
+
+
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
 
 
@@ -426,7 +431,7 @@ class CouncilMember(TimeStampedModel):
 
     @property
     def language_list(self) -> list[str]:
-        return [code.strip() for code in self.languages.split(",") if code.strip()]
+        return language_codes(self.languages)
 
 
 class Meeting(TimeStampedModel):
@@ -469,7 +474,7 @@ class Meeting(TimeStampedModel):
 
     @property
     def interpretation_list(self) -> list[str]:
-        return [code.strip() for code in self.interpretation.split(",") if code.strip()]
+        return language_codes(self.interpretation)
 
 
 class AgendaItem(models.Model):
@@ -607,14 +612,13 @@ class Recommendation(TimeStampedModel):
 
 
 class RecommendationEvent(models.Model):
-    """One move of a recommendation: from, to, when, who (staff) and the answer given."""
+    """One move of a recommendation: from, to, when and who (staff)."""
 
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.CASCADE, related_name="events"
     )
     from_status = models.CharField(max_length=24, choices=RecommendationStatus.choices)
     to_status = models.CharField(max_length=24, choices=RecommendationStatus.choices)
-    note = models.TextField(_("note"), blank=True)
     occurred_at = models.DateTimeField(_("date"), auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

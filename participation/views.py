@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,14 +17,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from participation import actions, selectors
 from participation.calendar import meetings_calendar
-from participation.forms import CodeBatchForm, CodeForm, PaperEntryForm, ProposalForm, ReceiptForm
+from participation.forms import (
+    CodeBatchForm,
+    CodeForm,
+    FollowForm,
+    PaperEntryForm,
+    ProposalForm,
+    ReceiptForm,
+)
 from participation.models import (
     RECOMMENDATION_TRANSITIONS,
     BallotType,
@@ -41,7 +45,6 @@ from participation.pb_export import process_district_pb
 from portal import ratelimit
 from portal.accounts.roles import Role
 from portal.accounts.selectors import user_has_role
-from portal.i18n.languages import endonym
 
 FAILED_CODE_LIMIT = 20  # per address and hour, against guessing codes
 
@@ -397,19 +400,6 @@ def officer_paper(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Council of foreign residents --------------------------------------------------------
 
 SUBSCRIPTION_RATE_PER_HOUR = 10  # per address: follow requests send an email each
-
-
-class FollowForm(forms.Form):
-    email = forms.EmailField(label=_lazy("Your email address"), max_length=254)
-    language = forms.ChoiceField(label=_lazy("Language of the messages"))
-    website = forms.CharField(required=False)  # a honeypot: people leave it empty
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [
-            (code, endonym(code)) for code, _name in settings.LANGUAGES
-        ]
-        self.fields["language"].initial = get_language()
 
 
 def _meeting_url(request: HttpRequest, meeting: Meeting) -> str:

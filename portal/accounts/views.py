@@ -26,13 +26,8 @@ logger = logging.getLogger(__name__)
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("Code"),
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
-        ),
-    )
+    # The input itself is written in accounts/_code_form.html (autocomplete, errors).
+    code = forms.CharField(label=_("Code"), max_length=20)
 
 
 def _next(request: HttpRequest) -> str:

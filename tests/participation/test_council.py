@@ -164,6 +164,7 @@ def test_only_members_who_agreed_are_listed(council) -> None:  # type: ignore[no
     page = Client().get(f"/fr/participate/council/{council.slug}/").content.decode()
     assert "Amina K." in page and "Femmes du monde" in page
     assert "Not Agreed" not in page and "Former One" not in page
+    assert "Votre adresse e-mail" in page  # the follow form, in the reader's language
 
 
 def test_status_moves_only_along_the_tracker_and_declining_needs_an_answer(
