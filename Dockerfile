@@ -7,8 +7,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # Pango for WeasyPrint (the guide's PDF booklet) and DejaVu fonts for its text layer.
 # psycopg2-binary bundles libpq; catalogues are compiled in Python (polib).
+# Apertium: the offline machine-translation engine (MACHINE_TRANSLATION_BACKEND=apertium);
+# add the language pairs the city needs to APERTIUM_PAIRS.
+ARG APERTIUM_PAIRS="apertium-fr-es apertium-en-es"
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+       apertium $APERTIUM_PAIRS \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system portal \
