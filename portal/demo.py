@@ -78,6 +78,22 @@ def _demo_second_factor(user: User) -> None:
         )
 
 
+def _demo_language_assignments() -> None:
+    """The translator proposes Arabic; the editor reviews every language."""
+    from portal.i18n.models import LanguageAssignment
+    from portal.i18n.registry import languages
+
+    for username, codes, can_review in (
+        ("translator", ["ar"], False),
+        ("editor", languages(), True),
+    ):
+        user = User.objects.get(username=username)
+        for language in codes:
+            LanguageAssignment.objects.get_or_create(
+                user=user, language=language, defaults={"can_review": can_review}
+            )
+
+
 def seed_demo() -> dict[str, int]:
     """Create the demo data; running it again changes nothing. Returns what it added."""
     added = {"organisations": 0, "users": 0, "notices": 0}
@@ -116,6 +132,7 @@ def seed_demo() -> dict[str, int]:
                     user=user, organisation=organisations[slug], role=role
                 )
 
+    _demo_language_assignments()
     for data in NOTICES:
         if HomeNotice.objects.filter(slug=data["slug"]).exists():
             continue

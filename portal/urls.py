@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("register/", include("registration.urls")),
     path("participate/", include("participation.urls")),
     path("account/", include("portal.accounts.urls")),
+    path("translate/", include("portal.i18n.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

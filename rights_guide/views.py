@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.generic import TemplateView
@@ -11,7 +12,7 @@ from django.views.generic import TemplateView
 from portal.i18n.languages import reader_language, text_of_version, version_language
 from rights_guide import booklet, selectors
 from rights_guide.forms import QuestionnaireForm, SearchForm
-from rights_guide.models import Article
+from rights_guide.models import Article, Situation, Topic
 from rights_guide.needs import Need
 
 ARTICLE_FIELDS = ("title", "summary", "body", "what_to_bring", "where_to_go")
@@ -37,7 +38,19 @@ class GuideIndexView(TemplateView):
         context["topics"] = selectors.topic_list(language=language)
         context["search_form"] = SearchForm()
         context["booklet"] = booklet_offer(language=language)
+        context["coverage"] = guide_coverage(language)
         return context
+
+
+def guide_coverage(language: str) -> int | None:
+    """How much of the guide is approved and current in the reader's language, when
+    it is not all of it (None: nothing to say)."""
+    from portal.i18n.selectors import models_coverage
+
+    if language == settings.LANGUAGE_CODE:
+        return None
+    percent = models_coverage(language=language, models=[Topic, Situation, Article])
+    return percent if percent < 100 else None
 
 
 class TopicView(TemplateView):

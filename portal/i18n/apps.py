@@ -1,8 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
+
+
+def _source_saved(sender, instance, raw=False, **kwargs):  # type: ignore[no-untyped-def]
+    from portal.i18n.actions import source_sync
+
+    if not raw:  # fixtures load as they are
+        source_sync(obj=instance)
 
 
 class I18nConfig(AppConfig):
     name = "portal.i18n"
     label = "i18n"
     verbose_name = _("Languages")
+
+    def ready(self) -> None:
+        from portal.i18n.registry import tracked_models
+
+        for model in tracked_models():
+            post_save.connect(_source_saved, sender=model, dispatch_uid=f"i18n-{model._meta.label}")

@@ -142,6 +142,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Periodic tasks, declared in one place.
 CELERY_BEAT_SCHEDULE = {
+    "translation-coverage": {
+        "task": "portal.i18n.tasks.translation_coverage_task",
+        "schedule": crontab(hour=5, minute=17),
+    },
     "notifications-requeue-pending": {
         "task": "portal.notifications.tasks.notification_requeue_pending_task",
         "schedule": timedelta(minutes=1),
@@ -241,6 +245,31 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = _fallback_chains(
     env.str("PORTAL_FALLBACK_LANGUAGES", default="")
 )
 MODELTRANSLATION_AUTO_POPULATE = False
+
+# --- Translation workflow (portal/i18n) ----------------------------------------------
+# Models whose translated fields are followed paragraph by paragraph.
+TRANSLATION_WORKFLOW_MODELS = [
+    "portal.HomeNotice",
+    "rights_guide.Topic",
+    "rights_guide.Situation",
+    "rights_guide.Article",
+    "services.Service",
+    "participation.Meeting",
+    "participation.Proposal",
+]
+# Machine pre-translation: "none", "apertium" (Debian's offline engine), "libretranslate"
+# or "deepl" (HTTP APIs at URL with API_KEY).
+MACHINE_TRANSLATION = {
+    "BACKEND": env.str("MACHINE_TRANSLATION_BACKEND", default="none"),
+    "URL": env.str("MACHINE_TRANSLATION_URL", default=""),
+    "API_KEY": env.str("MACHINE_TRANSLATION_API_KEY", default=""),
+    "TIMEOUT": env.float("MACHINE_TRANSLATION_TIMEOUT", default=10.0),
+    "RETRIES": env.int("MACHINE_TRANSLATION_RETRIES", default=3),
+}
+# Languages whose readers may see machine text, labelled, before a reviewer approves it.
+TRANSLATION_MACHINE_PUBLISHED_LANGUAGES = env.list(
+    "TRANSLATION_MACHINE_PUBLISHED_LANGUAGES", default=[]
+)
 
 # --- Static files -------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -50,6 +50,7 @@ def sample_arguments() -> dict[str, str]:
         created_by__username="caseworker", receiving_organisation__slug="health-centre"
     ).first()
     from participation.models import Council, Meeting, Recommendation
+    from portal.i18n.models import TranslationSegment
 
     orgadmin = User.objects.get(username="orgadmin")
     council = Council.objects.get()
@@ -71,6 +72,8 @@ def sample_arguments() -> dict[str, str]:
         "table": "month",
         "pk": str(Service.objects.filter(status="active").first().pk),
         "path": "nothing.txt",
+        "language": "ar",
+        "segment_id": str(TranslationSegment.objects.filter(language="ar").first().pk),
     }
 
 
@@ -164,6 +167,7 @@ PUBLIC = {
     "None": 404,  # /media/ in development: no such file
 }
 EVERY_ACCOUNT = set(ROLES)
+TRANSLATORS = {"admin", "editor", "translator"}
 STAFF = {
     "referrals-api:referral-list": (MEMBERS, 200),
     "referrals-api:referral-detail": ({"caseworker", "clinic"}, 200),
@@ -186,6 +190,13 @@ STAFF = {
     "participation:officer": ({"admin", "officer"}, 200),
     "participation:officer-codes": ({"admin", "officer"}, 200),
     "participation:officer-paper": ({"admin", "officer"}, 200),
+    # Translators of the language (Arabic), its reviewers (the editor) and superusers.
+    "i18n:dashboard": (TRANSLATORS, 200),
+    "i18n:segment-list": (TRANSLATORS, 200),
+    "i18n:segment-edit": (TRANSLATORS, 200),
+    "i18n:export-po": (TRANSLATORS, 200),
+    "i18n:export-xliff": (TRANSLATORS, 200),
+    "i18n:import": (TRANSLATORS, 405),  # POST
 }
 
 

@@ -18,6 +18,7 @@ OUR_APPS = {
     "portal",
     "accounts",
     "audit",
+    "i18n",
     "notifications",
     "rights_guide",
     "services",

@@ -38,6 +38,36 @@ def fallback_notice(*texts: TranslatedText) -> dict[str, object]:
     }
 
 
+@register.inclusion_tag("components/translation_notice.html")
+def translation_notice(obj: object, shown: str = "") -> dict[str, object]:
+    """Tells the reader when the text shown (in language `shown`, by default the one
+    the object's fields are read in) lags behind the source, or is unreviewed machine
+    translation (the translation workflow's records)."""
+
+    from portal.i18n.selectors import reader_status
+
+    if obj is None:
+        return {}
+    language = shown or _shown_language(obj)
+    status = reader_status(obj=obj, language=language)
+    return {
+        "outdated_since": status.outdated_since.date() if status.outdated_since else None,
+        "machine": status.machine,
+        "source_name": language_name(status.source_language),
+    }
+
+
+def _shown_language(obj: object) -> str:
+    """The language the reader gets the object's texts in (its first non-empty field)."""
+    from modeltranslation.translator import translator
+
+    for field in sorted(translator.get_options_for_model(type(obj)).get_field_names()):
+        text = text_in_language(obj, field)
+        if text.text:
+            return text.language
+    return get_language() or ""
+
+
 @register.filter(name="language_name")
 def language_name_filter(code: str) -> str:
     """`{{ "fr"|language_name }}`: the language's name in the reader's language."""

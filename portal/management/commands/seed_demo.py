@@ -4,6 +4,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal.demo import seed_demo
+from portal.i18n.registry import quiet
 
 
 class Command(BaseCommand):
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
+        with quiet():  # no translation job per demo object
+            self._seed(options)
+
+    def _seed(self, options: dict[str, object]) -> None:
         added = dict(seed_demo())
         for config in apps.get_app_configs():
             if config.name.startswith(("django.", "portal")):
