@@ -22,45 +22,17 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BASE_DIR))
+
+from benchdb import bench_database_url, server_sql  # noqa: E402 - beside this script
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def bench_database_url(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-def _server_sql(url: str, *statements: str) -> None:
-    """Run statements on the server of `url`, connected to its `postgres` database."""
-    from urllib.parse import unquote
-
-    import environ
-    import psycopg2
-
-    # Not portal.settings: importing it here would fix DATABASES before we switch databases.
-    config = environ.Env.db_url_config(url)
-    config["HOST"] = unquote(config.get("HOST") or "")
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        host=config.get("HOST") or None,
-        port=config.get("PORT") or None,
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-    connection.close()
 
 
 def main() -> int:
@@ -78,9 +50,7 @@ def main() -> int:
 
     base_url = os.environ["DATABASE_URL"]
     url = bench_database_url(base_url, "portal_bench")
-    _server_sql(
-        base_url, 'DROP DATABASE IF EXISTS "portal_bench"', 'CREATE DATABASE "portal_bench"'
-    )
+    server_sql(base_url, 'DROP DATABASE IF EXISTS "portal_bench"', 'CREATE DATABASE "portal_bench"')
     environment = {
         **os.environ,
         "DATABASE_URL": url,
@@ -223,7 +193,7 @@ def main() -> int:
     stored = Ballot.objects.filter(process=process).count()
     unused = EligibilityCode.objects.filter(process=process, is_used=False).count()
     connections.close_all()
-    _server_sql(base_url, 'DROP DATABASE IF EXISTS "portal_bench"')
+    server_sql(base_url, 'DROP DATABASE IF EXISTS "portal_bench"')
     latencies.sort()
     p50 = statistics.median(latencies) * 1000
     p95 = latencies[int(len(latencies) * 0.95)] * 1000

@@ -29,36 +29,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BASE_DIR))
+
+from benchdb import bench_database_url, server_sql  # noqa: E402 - beside this script
+
 DATABASE = "portal_bench_translation"
 REDIS_DATABASE = 15
-
-
-def _server_sql(url: str, *statements: str) -> None:
-    import environ
-    import psycopg2
-
-    config = environ.Env.db_url_config(url)
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        host=unquote(config.get("HOST") or "") or None,
-        port=config.get("PORT") or None,
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-    connection.close()
-
-
-def _with_path(url: str, path: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -74,11 +52,11 @@ def main() -> int:
     arguments = parser.parse_args()
 
     base_url = os.environ["DATABASE_URL"]
-    redis_url = _with_path(os.environ["REDIS_URL"], f"/{REDIS_DATABASE}")
-    _server_sql(base_url, f'DROP DATABASE IF EXISTS "{DATABASE}"', f'CREATE DATABASE "{DATABASE}"')
+    redis_url = bench_database_url(os.environ["REDIS_URL"], str(REDIS_DATABASE))
+    server_sql(base_url, f'DROP DATABASE IF EXISTS "{DATABASE}"', f'CREATE DATABASE "{DATABASE}"')
     environment = {
         **os.environ,
-        "DATABASE_URL": _with_path(base_url, f"/{DATABASE}"),
+        "DATABASE_URL": bench_database_url(base_url, DATABASE),
         "REDIS_URL": redis_url,
         "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
         "LOG_LEVEL": "WARNING",
@@ -151,6 +129,7 @@ def main() -> int:
         started = time.perf_counter()
         for article in articles:
             article.body_fr = article.body_fr.replace("paragraphe 2:", "paragraphe 2 (modifié):")
+            connection.queries_log.clear()  # a bounded log: count from empty
             one = time.perf_counter()
             with CaptureQueriesContext(connection) as captured, transaction.atomic():
                 article.save()
@@ -231,7 +210,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
-        _server_sql(base_url, f'DROP DATABASE IF EXISTS "{DATABASE}"')
+        server_sql(base_url, f'DROP DATABASE IF EXISTS "{DATABASE}"')
 
 
 if __name__ == "__main__":

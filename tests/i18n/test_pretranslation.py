@@ -4,8 +4,7 @@ jobs idempotent and given ids only."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,17 +23,10 @@ from rights_guide.models import Article
 from tests.factories.accounts import UserFactory
 from tests.factories.guide import ArticleFactory
 from tests.i18n.fake_mt_servers import FakeLibreTranslate
+from tests.notifications.test_outbox import wait_for
 
 State = TranslationSegment.State
 BODY_FR = "Bonjour le <b>monde</b>.\n\nLe chat noir est un chat."
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.1)
 
 
 @pytest.fixture
