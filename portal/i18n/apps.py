@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +8,17 @@ def _source_saved(sender, instance, raw=False, **kwargs):  # type: ignore[no-unt
 
     if not raw:  # fixtures load as they are
         source_sync(obj=instance)
+
+
+def _source_deleted(sender, instance, **kwargs):  # type: ignore[no-untyped-def]
+    from django.contrib.contenttypes.models import ContentType
+
+    from portal.i18n.models import SourceSegment
+
+    # Its texts go with it (a withdrawn proposal's words stay nowhere).
+    SourceSegment.objects.filter(
+        content_type=ContentType.objects.get_for_model(sender), object_id=str(instance.pk)
+    ).delete()
 
 
 class I18nConfig(AppConfig):
@@ -19,4 +30,6 @@ class I18nConfig(AppConfig):
         from portal.i18n.registry import tracked_models
 
         for model in tracked_models():
-            post_save.connect(_source_saved, sender=model, dispatch_uid=f"i18n-{model._meta.label}")
+            uid = f"i18n-{model._meta.label}"
+            post_save.connect(_source_saved, sender=model, dispatch_uid=uid)
+            post_delete.connect(_source_deleted, sender=model, dispatch_uid=uid)

@@ -347,3 +347,16 @@ def test_the_guide_says_how_much_of_it_is_translated_in_the_readers_language(
     page = client.get("/ar/guide/").content.decode()
     assert f"{percent}%" in page
     assert client.get("/fr/guide/").context["coverage"] is None  # the source language
+
+
+def test_deleting_an_object_deletes_its_paragraphs_in_every_language(article) -> None:
+    kept = ArticleFactory(topic=article.topic)
+    assert TranslationSegment.objects.filter(source__object_id=str(article.pk)).exists()
+    Article.objects.get(pk=article.pk).delete()
+    assert not SourceSegment.objects.filter(
+        object_id=str(article.pk), content_type__model="article"
+    )
+    assert not TranslationSegment.objects.filter(
+        source__object_id=str(article.pk), source__content_type__model="article"
+    )
+    assert SourceSegment.objects.filter(object_id=str(kept.pk), content_type__model="article")
