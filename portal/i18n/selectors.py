@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from portal.i18n import registry
 from portal.i18n.models import LanguageAssignment, SourceSegment, TranslationSegment
@@ -15,7 +15,7 @@ from portal.i18n.models import LanguageAssignment, SourceSegment, TranslationSeg
 State = TranslationSegment.State
 
 
-def _is_city_admin(user: object) -> bool:
+def _is_superuser(user: object) -> bool:
     return bool(getattr(user, "is_superuser", False))
 
 
@@ -23,7 +23,7 @@ def assigned_languages(*, user: object) -> list[str]:
     """The target languages `user` translates into (all of them for superusers)."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return []
-    if _is_city_admin(user):
+    if _is_superuser(user):
         return registry.languages()
     targets = registry.languages()
     return [
@@ -43,7 +43,7 @@ def may_review(*, user: object, language: str) -> bool:
     """Reviewers approve, their own work included; translators only propose."""
     if language not in registry.languages():
         return False
-    if _is_city_admin(user) and getattr(user, "is_active", False):
+    if _is_superuser(user) and getattr(user, "is_active", False):
         return True
     if not getattr(user, "is_authenticated", False):
         return False
@@ -162,9 +162,3 @@ def reader_status(*, obj: object, language: str) -> ReaderStatus:
     ]
     machine = any(row["published_by_machine"] and row["published_text"] for row in rows)
     return ReaderStatus(max(stale) if stale else None, machine, source)
-
-
-def latest_coverage_day() -> object:
-    from portal.i18n.models import CoverageReport
-
-    return CoverageReport.objects.aggregate(day=Max("day"))["day"]

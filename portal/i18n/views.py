@@ -131,7 +131,6 @@ def segment_edit(request: HttpRequest, language: str, segment_id: int) -> HttpRe
             "form": form,
             "problem": problem,
             "reviewer": selectors.may_review(user=request.user, language=language),
-            "drafted_by_me": segment.drafted_by_id == request.user.pk,
         },
         status=409 if problem else 200,
     )
