@@ -17,6 +17,7 @@ from django.views.static import serve
 
 from portal import health
 from portal.i18n.languages import direction
+from portal.i18n.selectors import reader_status_prefetch
 from portal.modules import MODULES
 from portal.selectors import home_notice_list
 
@@ -29,7 +30,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["modules"] = MODULES
-        context["notices"] = home_notice_list()
+        context["notices"] = reader_status_prefetch(list(home_notice_list()))
         return context
 
 

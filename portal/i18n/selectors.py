@@ -133,27 +133,37 @@ class ReaderStatus:
     source_language: str
 
 
+_STATUS_COLUMNS = (
+    "language",
+    "source__object_id",
+    "source__field",
+    "source__source_hash",
+    "source__changed_at",
+    "published_text",
+    "published_hash",
+    "published_by_machine",
+)
+
+
 def reader_status(*, obj: object, language: str) -> ReaderStatus:
     """Whether the published text in `language` lags behind the source (and since when),
-    and whether any of it is unreviewed machine translation. One query."""
+    and whether any of it is unreviewed machine translation. One query, or none when
+    reader_status_prefetch() has read it with the object's neighbours on the page."""
     model = type(obj)
     source = registry.object_source_language(obj)  # type: ignore[arg-type]
     if language == source or not registry.is_tracked(model):
         return ReaderStatus(None, False, source)
-    rows = list(
-        TranslationSegment.objects.filter(
-            source__content_type=ContentType.objects.get_for_model(model),
-            source__object_id=str(obj.pk),  # type: ignore[attr-defined]
-            language=language,
-        ).values(
-            "source__field",
-            "source__source_hash",
-            "source__changed_at",
-            "published_text",
-            "published_hash",
-            "published_by_machine",
+    prefetched = getattr(obj, "_translation_rows", None)
+    if prefetched is not None:
+        rows = [row for row in prefetched if row["language"] == language]
+    else:
+        rows = list(
+            TranslationSegment.objects.filter(
+                source__content_type=ContentType.objects.get_for_model(model),
+                source__object_id=str(obj.pk),  # type: ignore[attr-defined]
+                language=language,
+            ).values(*_STATUS_COLUMNS)
         )
-    )
     shown = {row["source__field"] for row in rows if row["published_text"]}
     stale = [
         row["source__changed_at"]
@@ -162,3 +172,23 @@ def reader_status(*, obj: object, language: str) -> ReaderStatus:
     ]
     machine = any(row["published_by_machine"] and row["published_text"] for row in rows)
     return ReaderStatus(max(stale) if stale else None, machine, source)
+
+
+def reader_status_prefetch(objects: list[object]) -> list[object]:
+    """Reads the translation records of a page's objects (one model) in one query, so
+    that a `{% translation_notice %}` per object costs no query of its own."""
+    from django.utils.translation import get_language
+
+    if not objects or not registry.is_tracked(type(objects[0])):
+        return objects
+    if all(registry.object_source_language(obj) == get_language() for obj in objects):  # type: ignore[arg-type]
+        return objects  # readers of the source language are never told anything
+    by_id: dict[str, list[dict[str, object]]] = {str(obj.pk): [] for obj in objects}  # type: ignore[attr-defined]
+    for row in TranslationSegment.objects.filter(
+        source__content_type=ContentType.objects.get_for_model(type(objects[0])),
+        source__object_id__in=list(by_id),
+    ).values(*_STATUS_COLUMNS):
+        by_id[row["source__object_id"]].append(row)
+    for obj in objects:
+        obj._translation_rows = by_id[str(obj.pk)]  # type: ignore[attr-defined]
+    return objects
