@@ -44,7 +44,15 @@ lint: $(BIN)/.installed
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check --quiet . || { echo "Run: .venv/bin/ruff format ." >&2; exit 1; }
 
-pytest: $(BIN)/.installed catalogues
+# The browser quality gate's tools (Lighthouse, pinned in package-lock.json), with the
+# machine's Node.js and npm; nothing here is served to readers.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "Error: Node.js and npm are needed for the Lighthouse gate of make test (apt-get install nodejs npm)." >&2; exit 2; }
+	@echo "==> Installing the quality gate's tools (npm ci)"
+	@npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+pytest: $(BIN)/.installed catalogues node_modules/.installed
 	@$(STACK) exec -- bash -c '\
 	  echo "==> makemigrations --check" && \
 	  $(BIN)/python manage.py makemigrations --check --dry-run --settings=portal.settings.test && \
