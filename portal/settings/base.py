@@ -11,8 +11,9 @@ from urllib.parse import unquote
 
 import environ
 from celery.schedules import crontab
+from kombu import Queue
 
-from portal import embedded
+from portal import embedded, queues
 from portal.languages import bidi_languages, language_info, register_extra_languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -140,6 +141,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A message not acknowledged within this time is given to another worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Queues (portal/queues.py), each bound by its own name (left out, Celery would bind them
+# all with the key "celery"). A worker started without -Q consumes every declared queue;
+# production runs workers per queue (docs/deployment.md).
+CELERY_TASK_DEFAULT_QUEUE = queues.DEFAULT
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in queues.ALL]
+CELERY_TASK_ROUTES = {
+    "portal.notifications.tasks.*": {"queue": queues.NOTIFICATIONS},
+    "portal.i18n.tasks.*": {"queue": queues.TRANSLATIONS},
+    "participation.tasks.process_tally_task": {"queue": queues.TALLIES},
+}
 # Periodic tasks, declared in one place.
 CELERY_BEAT_SCHEDULE = {
     "translation-coverage": {
