@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Marks anonymous public reads for the replica router; without a replica, a no-op.
+    "portal.db_router.PublicReadMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -113,6 +115,12 @@ def database_config(url: str) -> dict[str, object]:
 
 DATABASE_URL = env.str("DATABASE_URL", default="") or embedded.postgres_url() or ""
 DATABASES = {"default": database_config(DATABASE_URL)}
+# Optional streaming replica: anonymous public page reads go there, everything else to
+# the primary (portal/db_router.py, docs/deployment.md). Unset, nothing changes.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_config(DATABASE_REPLICA_URL)
+DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"] if DATABASE_REPLICA_URL else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery --------------------------------------------------------
