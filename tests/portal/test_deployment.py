@@ -132,3 +132,13 @@ def test_nginx_caches_anonymous_pages_only() -> None:
     assert "proxy_cache_path" in config
     assert "sessionid" in config  # a logged-in request bypasses the cache
     assert re.search(r"^\s*gzip\s+on;", config, re.MULTILINE)
+
+
+def test_every_compose_variable_is_documented() -> None:
+    compose = (BASE_DIR / "docker-compose.yml").read_text()
+    documented = (BASE_DIR / "docs" / "deployment.md").read_text() + (
+        BASE_DIR / "README.md"
+    ).read_text()
+    variables = set(re.findall(r"\$\{([A-Z_]+)", compose))
+    assert {"WEB_REPLICAS", "DATABASE_REPLICA_URL"} <= variables
+    assert {name for name in variables if f"`{name}`" not in documented} == set()
