@@ -35,6 +35,7 @@ RUN export DJANGO_SETTINGS_MODULE=portal.settings.production \
         REDIS_URL=redis://localhost:6379/0 \
         ALLOWED_HOSTS=localhost \
         REGISTRATION_PSEUDONYM_KEY=build-only \
+        REFERRAL_PSEUDONYM_KEY=build-only \
         FIELD_ENCRYPTION_KEYS=YnVpbGQtb25seS1kdW1teS1rZXktbm90LXNlY3JldCE= \
     && python -m portal.i18n.catalogues compile \
     && python manage.py collectstatic --noinput \

@@ -78,6 +78,7 @@ def main() -> int:
         from django.db import connection, transaction
         from django.test.utils import CaptureQueriesContext
 
+        from portal import queues
         from portal.accounts.models import User
         from portal.i18n import actions, registry
         from portal.i18n.models import LanguageAssignment, TranslationSegment
@@ -136,7 +137,7 @@ def main() -> int:
             saves.append(time.perf_counter() - one)
             queries.append(len(captured))
         edit_seconds = time.perf_counter() - started
-        queued = queue.llen("celery")
+        queued = queue.llen(queues.TRANSLATIONS)
 
         outdated = TranslationSegment.objects.filter(state="outdated")
         expected = arguments.articles * len(targets)
@@ -165,7 +166,10 @@ def main() -> int:
             env=environment,
         )
         told = Notification.objects.filter(message="translation_needed")
-        while queue.llen("celery") or told.count() < expected:
+        # The worker consumes every queue: the jobs, then the notifications they send.
+        while (
+            queue.llen(queues.TRANSLATIONS) or queue.llen(queues.NOTIFICATIONS)
+        ) or told.count() < expected:
             if time.perf_counter() - started > 1800:
                 raise SystemExit("the worker did not finish in 30 minutes")
             time.sleep(0.5)

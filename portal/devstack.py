@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from portal import embedded
+from portal import embedded, queues
 from portal.demo_accounts import DEMO_ACCOUNTS, DEMO_TOTP_SECRET, PASSWORD_SUFFIX
 
 BASE_DIR = embedded.BASE_DIR
@@ -100,6 +100,29 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.wait()
 
 
+def process_commands(*, port: int, run_dir: Path) -> dict[str, list[str]]:
+    """What `make run` starts: the web server, one worker consuming every queue (production
+    splits them, see docs/deployment.md) and the one beat."""
+    celery = [sys.executable, "-m", "celery", "-A", "portal"]
+    return {
+        "web": [sys.executable, str(BASE_DIR / "manage.py"), "runserver", f"127.0.0.1:{port}"],
+        "worker": [
+            *celery,
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=2",
+            "--hostname=worker@%h",
+            f"--queues={','.join(queues.ALL)}",
+        ],
+        "beat": [
+            *celery,
+            "beat",
+            "--loglevel=INFO",
+            f"--schedule={run_dir / 'celerybeat-schedule'}",
+        ],
+    }
+
+
 def run(port: int) -> int:
     check_port(port)
     with services() as environment:
@@ -111,23 +134,7 @@ def run(port: int) -> int:
         check_port(port)
         run_dir = embedded.run_dir()
         run_dir.mkdir(parents=True, exist_ok=True)
-        celery = [sys.executable, "-m", "celery", "-A", "portal"]
-        commands = {
-            "web": [sys.executable, str(BASE_DIR / "manage.py"), "runserver", f"127.0.0.1:{port}"],
-            "worker": [
-                *celery,
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=2",
-                "--hostname=worker@%h",
-            ],
-            "beat": [
-                *celery,
-                "beat",
-                "--loglevel=INFO",
-                f"--schedule={run_dir / 'celerybeat-schedule'}",
-            ],
-        }
+        commands = process_commands(port=port, run_dir=run_dir)
         processes: list[subprocess.Popen[bytes]] = []
         stop_requested = False
 

@@ -15,6 +15,7 @@ from portal.celery import app as celery_app
 @pytest.fixture
 def celery_worker(transactional_db: None) -> Iterator[object]:
     """A real Celery worker consuming from Redis, in this process, on the test database.
+    Started without queues named, it consumes every declared one (portal/queues.py).
 
     Stale messages from earlier runs are purged first so they cannot reach this test.
     """

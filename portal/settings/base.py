@@ -11,8 +11,9 @@ from urllib.parse import unquote
 
 import environ
 from celery.schedules import crontab
+from kombu import Queue
 
-from portal import embedded
+from portal import embedded, queues
 from portal.languages import bidi_languages, language_info, register_extra_languages
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Marks anonymous public reads for the replica router; without a replica, a no-op.
+    "portal.db_router.PublicReadMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -112,6 +115,12 @@ def database_config(url: str) -> dict[str, object]:
 
 DATABASE_URL = env.str("DATABASE_URL", default="") or embedded.postgres_url() or ""
 DATABASES = {"default": database_config(DATABASE_URL)}
+# Optional streaming replica: anonymous public page reads go there, everything else to
+# the primary (portal/db_router.py, docs/deployment.md). Unset, nothing changes.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_config(DATABASE_REPLICA_URL)
+DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"] if DATABASE_REPLICA_URL else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery --------------------------------------------------------
@@ -140,6 +149,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # A message not acknowledged within this time is given to another worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Queues (portal/queues.py), each bound by its own name (left out, Celery would bind them
+# all with the key "celery"). A worker started without -Q consumes every declared queue;
+# production runs workers per queue (docs/deployment.md).
+CELERY_TASK_DEFAULT_QUEUE = queues.DEFAULT
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in queues.ALL]
+CELERY_TASK_ROUTES = {
+    "portal.notifications.tasks.*": {"queue": queues.NOTIFICATIONS},
+    "portal.i18n.tasks.*": {"queue": queues.TRANSLATIONS},
+    "participation.tasks.process_tally_task": {"queue": queues.TALLIES},
+}
 # Periodic tasks, declared in one place.
 CELERY_BEAT_SCHEDULE = {
     "translation-coverage": {

@@ -20,3 +20,8 @@ REFERRAL_PSEUDONYM_KEY = "test-only-referral-key"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 OUTBOX_LOG_DIR = BASE_DIR / "var" / "test-outbox"
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The replica is the test database itself (Django's test mirror), so tests can see which
+# alias a query went to; the router stays off unless a test turns it on
+# (tests/portal/test_db_router.py).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS: list[str] = []
