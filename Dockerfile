@@ -15,8 +15,10 @@ RUN apt-get update \
        apertium $APERTIUM_PAIRS \
     && rm -rf /var/lib/apt/lists/*
 
-RUN groupadd --system portal \
-    && useradd --system --gid portal --home-dir /app --shell /usr/sbin/nologin portal
+# uid/gid 101, the official nginx image's `nginx` user: nginx's page cache (a shared
+# volume, its directories mode 0700) can then be emptied by the portal after an edit.
+RUN groupadd --system --gid 101 portal \
+    && useradd --system --uid 101 --gid portal --home-dir /app --shell /usr/sbin/nologin portal
 
 WORKDIR /app
 

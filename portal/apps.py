@@ -8,6 +8,11 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portal")
 
+    def ready(self) -> None:
+        from portal.page_cache import connect_purge
+
+        connect_purge()
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """The admin site, needing a verified second factor as well as staff status."""

@@ -58,6 +58,9 @@ MIDDLEWARE = [
     "portal.security.RealClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control of every page; outside the session and CSRF middleware, so that it
+    # sees the cookies they set (a page that sets one is never public).
+    "portal.page_cache.PageCacheHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -308,6 +311,13 @@ STORAGES = {
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
 # Address of the portal as people reach it, for links in emails.
+# Anonymous public pages (portal/page_cache.py): how long a browser keeps one; nginx's
+# cache directory, when this process can reach it (a shared volume), to empty it after
+# every edit; and then how long nginx keeps a page.
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
+PAGE_CACHE_PURGE_DIR = env.str("PAGE_CACHE_PURGE_DIR", default="")
+PAGE_CACHE_PROXY_SECONDS = env.int("PAGE_CACHE_PROXY_SECONDS", default=600)
+
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Referrals --------------------------------------------------------------------------

@@ -1,0 +1,130 @@
+"""The page cache of anonymous public pages: the headers that let nginx and the reader's
+browser keep a page, and the purge that empties nginx's cache after an edit.
+
+A public read (`portal.db_router.is_public_read`: GET or HEAD, no session, CSRF cookie or
+Authorization, outside the admin, API and staff areas) answered 200, 301 or 404
+without setting a cookie gets `Cache-Control: public, max-age=PAGE_CACHE_MAX_AGE`. Every
+page for a signed-in person gets `Cache-Control: private, no-store`: never kept by nginx
+nor by a shared computer's browser. A view that set its own Cache-Control keeps it.
+
+nginx's copy: with `PAGE_CACHE_PURGE_DIR` (nginx's cache directory, shared with the web
+and worker containers) every edit of published content empties it once the edit is
+committed, so nginx may keep pages for `PAGE_CACHE_PROXY_SECONDS` (`X-Accel-Expires`,
+which nginx reads and does not pass on) and a reader sees a correction after at most the
+browser's max-age. Without it nginx keeps a page for the max-age too, so a correction
+may take twice the max-age to reach every reader (docs/deployment.md)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+
+from portal.db_router import is_public_read
+
+logger = logging.getLogger(__name__)
+
+CACHEABLE_STATUSES = {200, 301, 404}
+
+# What readers see on public pages: an edit of any of these empties nginx's cache.
+PUBLISHED_MODELS = (
+    "portal.HomeNotice",
+    "accounts.Organisation",
+    "rights_guide.Topic",
+    "rights_guide.Situation",
+    "rights_guide.Article",
+    "services.Taxonomy",
+    "services.TaxonomyTerm",
+    "services.Service",
+    "services.Location",
+    "services.Address",
+    "services.Accessibility",
+    "services.ServiceAtLocation",
+    "services.Phone",
+    "services.Contact",
+    "services.Schedule",
+    "services.Closure",
+    "services.Language",
+    "services.RequiredDocument",
+    "services.CostOption",
+    "services.Attribute",
+    "participation.Process",
+    "participation.District",
+    "participation.Proposal",
+    "participation.TallyResult",
+    "participation.Council",
+    "participation.CouncilMember",
+    "participation.Meeting",
+    "participation.AgendaItem",
+    "participation.MeetingDocument",
+    "participation.Attendance",
+    "participation.Recommendation",
+    "participation.RecommendationEvent",
+)
+
+
+class PageCacheHeadersMiddleware:
+    """Sets the caching headers described above on every response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "private, no-store"
+        elif (
+            is_public_read(request)
+            and response.status_code in CACHEABLE_STATUSES
+            and not response.cookies
+        ):
+            response["Cache-Control"] = f"public, max-age={settings.PAGE_CACHE_MAX_AGE}"
+            if settings.PAGE_CACHE_PURGE_DIR:
+                response["X-Accel-Expires"] = str(settings.PAGE_CACHE_PROXY_SECONDS)
+        return response
+
+
+def page_cache_purge() -> int:
+    """Empties nginx's page cache (its cache files; directories and the files nginx is
+    still writing, named with a suffix, are left). Returns how many pages it removed."""
+    directory = settings.PAGE_CACHE_PURGE_DIR
+    if not directory:
+        return 0
+    removed = 0
+    for root, _directories, files in os.walk(directory):
+        for name in files:
+            if "." in name:  # a temporary file nginx is writing
+                continue
+            try:
+                (Path(root) / name).unlink()
+                removed += 1
+            except FileNotFoundError:  # nginx's cache manager was quicker
+                continue
+    logger.info("page cache purged", extra={"pages": removed})
+    return removed
+
+
+def _after_commit(**_kwargs: Any) -> None:
+    transaction.on_commit(page_cache_purge)
+
+
+def connect_purge() -> None:
+    """Purge after every committed edit of published content (from AppConfig.ready)."""
+    from portal.i18n.signals import translation_published
+
+    for label in PUBLISHED_MODELS:
+        model = apps.get_model(label)
+        post_save.connect(_after_commit, sender=model, dispatch_uid=f"page-cache-save-{label}")
+        post_delete.connect(_after_commit, sender=model, dispatch_uid=f"page-cache-delete-{label}")
+    translation_published.connect(_after_commit, dispatch_uid="page-cache-translation")
