@@ -11,7 +11,9 @@ nginx's copy: with `PAGE_CACHE_PURGE_DIR` (nginx's cache directory, shared with 
 and worker containers) every edit of published content empties it once the edit is
 committed, so nginx may keep pages for `PAGE_CACHE_PROXY_SECONDS` (`X-Accel-Expires`,
 which nginx reads and does not pass on) and a reader sees a correction after at most the
-browser's max-age. Without it nginx keeps a page for the max-age too, so a correction
+browser's max-age (with a read replica, the cache is emptied again
+PAGE_CACHE_REPLICA_LAG_SECONDS later, when the replica has the edit too). Without it
+nginx keeps a page for the max-age too, so a correction
 may take twice the max-age to reach every reader (docs/deployment.md)."""
 
 from __future__ import annotations
@@ -115,8 +117,23 @@ def page_cache_purge() -> int:
     return removed
 
 
+def _purge_now_and_after_the_replica() -> None:
+    """Empties the cache now; with a read replica, once more when the replica has
+    caught up, since a page read from it in between may show the old text."""
+    if not settings.PAGE_CACHE_PURGE_DIR:
+        return
+    page_cache_purge()
+    if settings.DATABASE_ROUTERS and "replica" in settings.DATABASES:
+        from portal.tasks import page_cache_purge_task
+
+        try:
+            page_cache_purge_task.apply_async(countdown=settings.PAGE_CACHE_REPLICA_LAG_SECONDS)
+        except Exception:  # Redis away: the cache still empties within its 10 minutes
+            logger.warning("second page cache purge not scheduled", exc_info=True)
+
+
 def _after_commit(**_kwargs: Any) -> None:
-    transaction.on_commit(page_cache_purge)
+    transaction.on_commit(_purge_now_and_after_the_replica)
 
 
 def connect_purge() -> None:

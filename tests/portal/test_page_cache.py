@@ -102,3 +102,24 @@ def test_a_ballot_or_a_referral_does_not_empty_the_cache(
     ):
         UserFactory()  # not published content
     assert cached.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_replica_the_cache_is_emptied_again_when_it_has_caught_up(
+    tmp_path: Path, celery_worker: object
+) -> None:
+    """A reader whose page was read from a lagging replica just after the first purge
+    must not keep the old text in nginx for ten minutes."""
+    import time
+
+    with override_settings(
+        PAGE_CACHE_PURGE_DIR=str(tmp_path),
+        PAGE_CACHE_REPLICA_LAG_SECONDS=1,
+        DATABASE_ROUTERS=["portal.db_router.ReplicaRouter"],
+    ):
+        ArticleFactory(is_published=True)  # committed: the first purge ran
+        stale = _cache_file(tmp_path, "0123456789abcdef0123456789abcdef")  # from the replica
+        deadline = time.monotonic() + 20
+        while stale.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert not stale.exists()
