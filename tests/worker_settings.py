@@ -6,4 +6,3 @@ from portal.settings.test import *  # noqa: F403 - a settings module extends ano
 from portal.settings.test import env
 
 vars().update(env.email_url("EMAIL_URL"))
-EMAIL_TIMEOUT = 10
