@@ -52,7 +52,11 @@ class _Handler(socketserver.StreamRequestHandler):
                     fake.record(message_id, accepted=True)
                     self.reply("250 OK queued")
                 elif verb == "QUIT":
-                    self.reply("221 Bye")
+                    if fake.answers_quit:
+                        self.reply("221 Bye")
+                    else:  # silent until the sender gives up and hangs up
+                        self.connection.settimeout(30)
+                        self.connection.recv(1)
                     return
                 else:
                     self.reply("502 Command not implemented")
@@ -91,6 +95,7 @@ class FakeSmtpServer:
         self.accepted: list[str] = []
         self.dropped: list[str] = []
         self.waiting = 0  # senders kept waiting for the answer to their DATA
+        self.answers_quit = True  # False: a relay that takes messages, then hangs
         self._hold_after: int | None = None
         self._released = threading.Event()
         self._released.set()

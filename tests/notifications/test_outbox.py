@@ -16,6 +16,7 @@ from django.test import override_settings
 from portal.notifications import actions
 from portal.notifications.models import Notification
 from portal.notifications.tasks import notification_deliver_task, notification_requeue_pending_task
+from tests.fake_smtp import FakeSmtpServer
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
@@ -139,6 +140,27 @@ def test_transient_errors_are_retried_with_backoff_then_given_up() -> None:
     assert row.status == Notification.Status.FAILED
     assert row.attempts == 3
     assert row.recipient == ""  # given up: the address is not kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_the_relay_took_is_not_sent_again_when_its_goodbye_fails(
+    settings: object,
+) -> None:
+    """The relay answers 250 to the message, then never answers QUIT: the message is
+    delivered, and marked so, rather than retried (and received twice). smtplib reports
+    the timeout as a disconnection, which Django's backend closes quietly; this keeps
+    it so whatever carries the mail."""
+    with FakeSmtpServer() as relay:
+        relay.answers_quit = False
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
+        settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
+        settings.EMAIL_PORT = relay.port  # type: ignore[attr-defined]
+        settings.EMAIL_TIMEOUT = 1  # type: ignore[attr-defined]
+        notification = enqueue("event:goodbye")
+        actions.notification_deliver(notification_id=notification.pk)
+        actions.notification_deliver(notification_id=notification.pk)
+        assert stored(notification).status == Notification.Status.SENT
+        assert relay.received() == {"<event:goodbye@portal>": 1}
 
 
 @pytest.mark.django_db(transaction=True)
