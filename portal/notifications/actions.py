@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -101,13 +102,30 @@ def notification_enqueue(
     return notification
 
 
-def _hand_to_celery(notification_id: int) -> None:
+# After a hand-over fails, this process leaves the broker alone for this long: every
+# try costs CELERY_BROKER_CONNECTION_TIMEOUT, so a burst (a meeting announced to a
+# thousand followers, in one request) would otherwise wait that long once per message.
+# The rows stay pending meanwhile and beat's requeue hands them over.
+BROKER_RETRY_AFTER = 10.0  # seconds
+_broker_down_until: dict[str, float] = {}  # by broker URL, in time.monotonic()
+
+
+def _hand_to_celery(notification_id: int) -> bool:
+    """Ask Celery to deliver one row; False when the broker cannot be reached now."""
     from portal.notifications.tasks import notification_deliver_task
 
+    broker = str(notification_deliver_task.app.conf.broker_url)
+    if time.monotonic() < _broker_down_until.get(broker, 0.0):
+        logger.info("notification %s not queued: the broker was unreachable", notification_id)
+        return False
     try:
         notification_deliver_task.apply_async((notification_id,), retry=False)
     except Exception:  # the broker is down: the row waits for beat to requeue it
+        _broker_down_until[broker] = time.monotonic() + BROKER_RETRY_AFTER
         logger.warning("notification %s not queued now; it stays pending", notification_id)
+        return False
+    _broker_down_until.pop(broker, None)
+    return True
 
 
 def _render(notification: Notification) -> tuple[str, str]:
@@ -182,8 +200,10 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
 def notification_requeue_pending() -> int:
     """Hand Celery every pending row whose turn has come and that nobody is sending.
 
-    Rows committed while Redis was down, or whose task was lost, are found here.
-    Returns how many were handed over.
+    Rows committed while Redis was down, or whose task was lost, are found here (a
+    worker killed while sending had its row locked only by its own transaction, which
+    PostgreSQL rolled back: the row is pending again). Stops at the first row the
+    broker cannot take. Returns how many were handed over.
     """
     now = timezone.now()
     due = Notification.objects.filter(
@@ -191,9 +211,12 @@ def notification_requeue_pending() -> int:
         created_at__lte=now - settings.NOTIFICATION_REQUEUE_AFTER,
     ).exclude(next_attempt_at__gt=now)
     ids = list(due.values_list("pk", flat=True)[:5000])
+    handed = 0
     for notification_id in ids:
-        _hand_to_celery(notification_id)
-    return len(ids)
+        if not _hand_to_celery(notification_id):
+            break
+        handed += 1
+    return handed
 
 
 def notification_purge_delivered() -> int:

@@ -367,6 +367,9 @@ DISCRIMINATION_FOLLOW_UP_RATE_PER_HOUR = env.int(
 # --- Notifications ----------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Seconds an SMTP relay has to answer; without it a relay that hangs holds a worker,
+# and the notification row it locked, for good.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 SMS_BACKEND = env.str("SMS_BACKEND", default="portal.notifications.sms.OutboxLogSmsBackend")
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)

