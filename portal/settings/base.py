@@ -170,7 +170,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     "notifications-requeue-pending": {
         "task": "portal.notifications.tasks.notification_requeue_pending_task",
-        "schedule": timedelta(minutes=1),
+        # With the 30-second age below, a notification that Redis could not take is
+        # handed over within about a minute of Redis coming back.
+        "schedule": timedelta(seconds=30),
     },
     "registration-erase-expired": {
         "task": "registration.tasks.attestation_erase_expired_task",
@@ -375,7 +377,7 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="portal.notifications.sms.OutboxLog
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
 # A pending notification older than this is handed to Celery again by beat.
 NOTIFICATION_REQUEUE_AFTER = timedelta(
-    seconds=env.int("NOTIFICATION_REQUEUE_AFTER_SECONDS", default=60)
+    seconds=env.int("NOTIFICATION_REQUEUE_AFTER_SECONDS", default=30)
 )
 NOTIFICATION_DELIVERED_RETENTION = timedelta(
     days=env.int("NOTIFICATION_RETENTION_DAYS", default=30)

@@ -6,8 +6,8 @@ a Celery worker is killed with SIGKILL in the middle of sending.
 Everything runs for real: a Redis of the test's own (broker and cache), Celery workers
 as processes of their own on the test database, Django's SMTP backend talking to a
 local SMTP server (tests/fake_smtp.py). The test publishes beat's requeue task itself,
-every few seconds instead of every minute, and the workers requeue rows at once
-instead of after a minute (NOTIFICATION_REQUEUE_AFTER_SECONDS=0), to keep it short.
+every few seconds instead of every 30 seconds, and the workers requeue rows at once
+instead of after 30 seconds (NOTIFICATION_REQUEUE_AFTER_SECONDS=0), to keep it short.
 
 The relay keeps back its answer to DATA once a third of the burst went through, so the
 kill lands at a known point of the sending: the worker took its tasks from Redis and
