@@ -166,14 +166,10 @@ def sync_role_permissions(apps, schema_editor=None) -> None:  # type: ignore[no-
 
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
+    permissions = {
+        f"{permission.content_type.app_label}.{permission.codename}": permission
+        for permission in permission_model.objects.select_related("content_type")
+    }
     for role, names in ROLE_PERMISSIONS.items():
         group, _created = group_model.objects.get_or_create(name=str(role.value))
-        wanted = []
-        for name in names:
-            app_label, codename = name.split(".")
-            permission = permission_model.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if permission is not None:
-                wanted.append(permission)
-        group.permissions.set(wanted)
+        group.permissions.set([permissions[name] for name in names if name in permissions])
