@@ -32,9 +32,12 @@ def check_redis() -> dict[str, Any]:
     return {"status": "ok"}
 
 
-def check_celery(*, timeout: float = 1.0) -> dict[str, Any]:
-    """At least one worker answers a broadcast ping within `timeout` seconds."""
+def check_celery(*, timeout: float | None = None) -> dict[str, Any]:
+    """At least one worker answers a broadcast ping within `timeout` seconds
+    (HEALTH_CELERY_PING_TIMEOUT; the check always waits that long for every answer)."""
     from portal.celery import app
+
+    timeout = settings.HEALTH_CELERY_PING_TIMEOUT if timeout is None else timeout
 
     try:
         with app.connection_for_write() as broker:

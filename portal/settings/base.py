@@ -316,6 +316,9 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 # Anonymous public pages (portal/page_cache.py): how long a browser keeps one; nginx's
 # cache directory, when this process can reach it (a shared volume), to empty it after
 # every edit; and then how long nginx keeps a page.
+# /healthz waits this long for the Celery workers' answers to its ping.
+HEALTH_CELERY_PING_TIMEOUT = env.float("HEALTH_CELERY_PING_TIMEOUT", default=1.0)
+
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
 PAGE_CACHE_PURGE_DIR = env.str("PAGE_CACHE_PURGE_DIR", default="")
 PAGE_CACHE_PROXY_SECONDS = env.int("PAGE_CACHE_PROXY_SECONDS", default=600)

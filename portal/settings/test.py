@@ -28,3 +28,6 @@ DATABASE_ROUTERS: list[str] = []
 # Tests commit often (transactional tests, seeds) and never need their last commits to
 # survive a crash of the machine: commits need not wait for the disk.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+# Most tests run without a Celery worker: /healthz need not wait a second to see so
+# (tests/portal/test_healthz.py waits longer where a worker answers).
+HEALTH_CELERY_PING_TIMEOUT = 0.2

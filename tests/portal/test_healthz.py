@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client, override_settings
 
 
+@override_settings(HEALTH_CELERY_PING_TIMEOUT=2.0)  # the production default is 1 s
 def test_all_ok_with_database_redis_and_a_worker(client: Client, celery_worker: object) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
