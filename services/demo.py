@@ -191,8 +191,10 @@ def _services(terms: dict[str, TaxonomyTerm]) -> list[Service]:
 
 
 def _referrals(services: list[Service], terms: dict[str, TaxonomyTerm]) -> int:
-    """160 referrals over four months from the welcome desk, enough for the statistics
-    page to show figures above the suppression threshold."""
+    """DEMO_REFERRALS (160) referrals over four months from the welcome desk, enough for
+    the statistics page to show figures above the suppression threshold. Each goes
+    through the real actions (audit, events, notifications): the test settings ask for
+    fewer, which is most of the time a test spends loading the demo."""
     caseworker = User.objects.filter(username="caseworker").first()
     receiver = User.objects.filter(username="orgadmin").first()
     if caseworker is None or receiver is None or Referral.objects.exists():
@@ -209,7 +211,7 @@ def _referrals(services: list[Service], terms: dict[str, TaxonomyTerm]) -> int:
     weighted = [status for status, weight in OUTCOMES for _index in range(weight)]
     now = timezone.now()
     created = 0
-    for index in range(160):
+    for index in range(settings.DEMO_REFERRALS):
         service = targets[index % len(targets)] if index % 5 else health
         if service.organisation.slug == "health-centre" and health_staff is None:
             service = targets[1]

@@ -316,6 +316,9 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 # Anonymous public pages (portal/page_cache.py): how long a browser keeps one; nginx's
 # cache directory, when this process can reach it (a shared volume), to empty it after
 # every edit; and then how long nginx keeps a page.
+# How many referrals `seed_demo` makes (the statistics page needs about this many).
+DEMO_REFERRALS = env.int("DEMO_REFERRALS", default=160)
+
 # /healthz waits this long for the Celery workers' answers to its ping.
 HEALTH_CELERY_PING_TIMEOUT = env.float("HEALTH_CELERY_PING_TIMEOUT", default=1.0)
 

@@ -31,3 +31,5 @@ DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_comm
 # Most tests run without a Celery worker: /healthz need not wait a second to see so
 # (tests/portal/test_healthz.py waits longer where a worker answers).
 HEALTH_CELERY_PING_TIMEOUT = 0.2
+# The demo's referrals go through every action one by one: fewer load faster.
+DEMO_REFERRALS = 32
