@@ -34,6 +34,7 @@ def fresh_environment(var_dir: Path) -> dict[str, str]:
         if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "PORT"}
     }
     environment["PORTAL_VAR_DIR"] = str(var_dir)
+    environment["DEMO_REFERRALS"] = "32"  # the demo loads faster; its size is not tested here
     return environment
 
 
