@@ -284,11 +284,12 @@ def test_a_proposal_written_in_arabic_is_translated_from_arabic_into_french() ->
 
 
 def test_council_minutes_appear_in_the_translation_dashboard(client) -> None:
-    from django.core.management import call_command
-
+    from participation import demo as council_demo
     from participation.models import Meeting
+    from portal.demo import seed_demo
 
-    call_command("seed_demo")
+    seed_demo()  # the accounts
+    council_demo.seed()  # the council, its meetings and their minutes
     meeting = Meeting.objects.exclude(minutes_fr="").exclude(minutes_fr=None).first()
     minutes = SourceSegment.objects.filter(
         content_type__model="meeting", object_id=str(meeting.pk), field="minutes"
