@@ -9,18 +9,20 @@ Needs Debian's wrk and nginx (`apt-get install wrk nginx-light`). It uses its ow
 database (portal_bench_http, dropped at the end) with the demo data, on the PostgreSQL
 server of DATABASE_URL, and the Redis of REDIS_URL (the devstack gives both).
 
-The portal runs as in production: portal.settings.production (DEBUG off, WhiteNoise,
-collectstatic into a temporary directory, SECURE_SSL_REDIRECT off as for a plain-HTTP
-trial) under gunicorn with the Dockerfile's options (3 sync workers, --worker-tmp-dir
-/dev/shm, an access log, here to a file), plus one route of the benchmark's own
-(benchmarks/http_load_urls.py): a bare view that returns a page's bytes from memory.
-nginx runs as a child process with deploy/nginx.conf itself, rewritten only where it
-names the machine (paths, ports, the upstream's address; its access log is off) and
-given one more location that serves the fetched pages as static files; a change to
-the deployed file that the rewriting no longer recognises stops the benchmark.
+The portal runs as in production: portal.settings.production (DEBUG off, WhiteNoise;
+collectstatic into a temporary directory, with hashed names but uncompressed;
+SECURE_SSL_REDIRECT off as for a plain-HTTP trial) under gunicorn with the Dockerfile's
+options (3 sync workers, --worker-tmp-dir /dev/shm, an access log, here to a file), plus
+one route of the benchmark's own (benchmarks/http_load_urls.py): a bare view that
+returns a page's bytes from memory. nginx runs as a child process with deploy/nginx.conf
+itself, rewritten only where it names the machine (paths, ports, the upstream's
+address; no access log but of the responses that should not happen, which fail the
+run) and given one more location that serves the fetched pages as static files. A
+change to the deployed file that the rewriting no longer recognises stops the benchmark.
 
-For each page — the home page /fr/, a guide article, the directory search
-/fr/services/?q=santé — wrk (-t2 -c32 -d10s after a 2 s warm-up) measures:
+For each page (the home page /fr/, a guide article, the directory search
+/fr/services/?q=santé) wrk -t2 -c32 -d10s measures, after warming up in 2 s runs until
+the rate settles (each gunicorn worker's first requests of a page take seconds):
 
 1. nginx serving the page's bytes as a static file: the machine's upper bound;
 2. nginx with its page cache (the first request fills it; then every response a HIT);
@@ -28,16 +30,18 @@ For each page — the home page /fr/, a guide article, the directory search
 4. gunicorn straight, the page itself;
 5. nginx with a csrftoken cookie, which bypasses the cache (what a signed-in reader meets).
 
-Targets on a 2-core machine: (2) >= 0.5 x (1) and (4) >= 0.5 x (3). It prints a
-markdown table for the README. It fails (exit 1) — whatever the figures — when a
-response was not a 200 with the page's bytes, when wrk met socket errors, when the
-cached run was not served from the cache or the cookie run was, or when the five
-ways do not give the same body.
+Targets on a 2-core machine: (2) >= 0.5 x (1) and (4) >= 0.5 x (3). Beside requests/s
+and latency it gives the CPU time nginx and gunicorn spent per response, which other
+work on the machine changes much less than throughput. It prints a markdown table for
+the README. It fails (exit 1), whatever the figures, when a response was not a 200 with
+the page's bytes, when wrk met socket errors, when the cached run was not served from
+the cache or the cookie run was, or when the five ways do not give the same body.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import http.client
 import json
@@ -128,10 +132,18 @@ class Result:
     p50_ms: float
     p99_ms: float
     max_ms: float
+    # CPU time nginx and gunicorn (all their processes) used during the run: what a
+    # response costs the servers, whatever else the machine was doing.
+    server_cpu: float = 0.0
+    cores: float = 0.0  # how many cores the servers used, on average
 
     @property
     def rate(self) -> float:
         return self.requests / self.seconds
+
+    @property
+    def cpu_ms(self) -> float:
+        return 1000 * self.server_cpu / max(self.requests, 1)
 
 
 # --- Tools and machine -------------------------------------------------------------------------
@@ -176,6 +188,36 @@ def machine() -> str:
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes and their children, so far."""
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            parent = psutil.Process(pid)
+            for process in (parent, *parent.children(recursive=True)):
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    times = process.cpu_times()
+                    total += times.user + times.system
+    return total
+
+
+def settle(pids: list[int], *, limit: float = 180) -> None:
+    """Wait until these servers are idle. When wrk stops, the requests it leaves queued
+    at gunicorn are still answered, to closed connections, one after the other: the next
+    run must not start behind them (a sync worker does not notice that its client left)."""
+    deadline = time.monotonic() + limit
+    before = cpu_seconds(pids)
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        now = cpu_seconds(pids)
+        if now - before < 0.025:  # under a tenth of a core
+            return
+        before = now
+    raise BenchError(f"the servers were still busy {limit:.0f} s after a run")
 
 
 def free_port() -> int:
@@ -424,7 +466,9 @@ def article_path(environment: dict[str, str]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=10, help="seconds of each wrk run")
-    parser.add_argument("--warmup", type=float, default=2, help="seconds of wrk before each run")
+    parser.add_argument(
+        "--warmup", type=float, default=2, help="seconds of each warm-up run of wrk"
+    )
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections")
     parser.add_argument("--pages", default="home,article,search", help="which pages, in order")
@@ -460,14 +504,22 @@ def main() -> int:
         return 2
 
     base_url = os.environ["DATABASE_URL"]
-    print(f"machine: {machine()}; {load()} at the start", flush=True)
+    started_load = load()
+    print(f"machine: {machine()}; {started_load} at the start", flush=True)
     with tempfile.TemporaryDirectory(prefix="http_load-") as temporary:
         work = Path(temporary)
         server_sql(
             base_url, f'DROP DATABASE IF EXISTS "{DATABASE}"', f'CREATE DATABASE "{DATABASE}"'
         )
         try:
-            return run(arguments, work=work, wrk=wrk, nginx=nginx, base_url=base_url)
+            return run(
+                arguments,
+                work=work,
+                wrk=wrk,
+                nginx=nginx,
+                base_url=base_url,
+                started_load=started_load,
+            )
         except BenchError as error:
             print(f"\nFAILED: {error}", file=sys.stderr)
             return 1
@@ -475,7 +527,15 @@ def main() -> int:
             server_sql(base_url, f'DROP DATABASE IF EXISTS "{DATABASE}"')
 
 
-def run(arguments: argparse.Namespace, *, work: Path, wrk: str, nginx: str, base_url: str) -> int:
+def run(
+    arguments: argparse.Namespace,
+    *,
+    work: Path,
+    wrk: str,
+    nginx: str,
+    base_url: str,
+    started_load: str,
+) -> int:
     from cryptography.fernet import Fernet
 
     for directory in ("pages", "bytes", "media", "cache", "staticfiles"):
@@ -555,6 +615,7 @@ def run(arguments: argparse.Namespace, *, work: Path, wrk: str, nginx: str, base
         wait_for_port(gunicorn_port, gunicorn, "gunicorn")
         wait_for_port(nginx_port, server, "nginx")
         ports = {"gunicorn": gunicorn_port, "nginx": nginx_port}
+        server_pids = [gunicorn.pid, server.pid]
         accept = (("Accept-Encoding", "gzip"),) if arguments.gzip else ()
 
         def path_of(page: Page, mode: Mode) -> str:
@@ -604,10 +665,13 @@ def run(arguments: argparse.Namespace, *, work: Path, wrk: str, nginx: str, base
             for mode in MODES:
                 url = f"http://127.0.0.1:{ports[mode.server]}{path_of(page, mode)}"
                 headers = mode.headers + accept
-                if mode.key == "cached":
-                    fetch(nginx_port, page.path)  # a fresh entry: it lives 60 s
-                if arguments.warmup > 0:
-                    run_wrk(
+                # Until the rate settles when gunicorn answers: each worker's first
+                # requests of a page load its templates and catalogues (seconds).
+                previous = None
+                for _chunk in range(1 if mode.key in ("static", "cached") else 10):
+                    if arguments.warmup <= 0:
+                        break
+                    rate = run_wrk(
                         wrk,
                         script,
                         url,
@@ -615,8 +679,13 @@ def run(arguments: argparse.Namespace, *, work: Path, wrk: str, nginx: str, base
                         connections=arguments.connections,
                         seconds=arguments.warmup,
                         headers=headers,
-                    )
+                    ).rate
+                    settle(server_pids)
+                    if previous and abs(rate - previous) <= 0.25 * max(rate, previous):
+                        break
+                    previous = rate
                 logged = unexpected_log.stat().st_size if unexpected_log.exists() else 0
+                servers_before, started = cpu_seconds(server_pids), time.monotonic()
                 result = run_wrk(
                     wrk,
                     script,
@@ -626,10 +695,15 @@ def run(arguments: argparse.Namespace, *, work: Path, wrk: str, nginx: str, base
                     seconds=arguments.duration,
                     headers=headers,
                 )
+                result.server_cpu = cpu_seconds(server_pids) - servers_before
+                result.cores = result.server_cpu / (time.monotonic() - started)
+                settle(server_pids)
                 results[page.name, mode.key] = result
                 print(
                     f"  {page.name:8} {mode.label:42} {result.rate:9,.0f} req/s  "
-                    f"p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms",
+                    f"p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms  "
+                    f"servers {result.cpu_ms:6.2f} ms CPU per response, "
+                    f"{result.cores:.2f} cores; {load()}",
                     flush=True,
                 )
                 check_run(
@@ -655,7 +729,7 @@ def run(arguments: argparse.Namespace, *, work: Path, wrk: str, nginx: str, base
                 process.kill()
                 process.wait()
 
-    print_report(arguments, pages, results, nginx=nginx, wrk=wrk)
+    print_report(arguments, pages, results, nginx=nginx, wrk=wrk, started_load=started_load)
     return 0
 
 
@@ -711,6 +785,7 @@ def print_report(
     *,
     nginx: str,
     wrk: str,
+    started_load: str,
 ) -> None:
     import gunicorn
 
@@ -719,20 +794,24 @@ def print_report(
         workers += f" x {arguments.worker_threads} threads"
     print()
     print(
-        f"Machine: {machine()}; {load()} at the end; {version([nginx, '-v'])}, "
+        f"Machine: {machine()}; {started_load} at the start, {load()} at the end; "
+        f"{version([nginx, '-v'])}, "
         f"{version([wrk, '-v'])}, gunicorn {gunicorn.__version__} ({workers}"
         f"{'' if arguments.no_access_log else ', access log'}), Python "
         f"{platform.python_version()}, portal.settings.production."
     )
     print(
         f"wrk -t{arguments.threads} -c{arguments.connections} -d{arguments.duration:g}s after "
-        f"{arguments.warmup:g} s of warm-up"
+        f"warming up in {arguments.warmup:g} s runs until the rate settled"
         + (", Accept-Encoding: gzip" if arguments.gzip else ", no compression")
         + f". Targets: cached ≥ {TARGET_RATIO}x static, page ≥ {TARGET_RATIO}x bare view."
     )
     print()
-    print("| page | served by | requests/s | p50 | p99 | ratio (target ≥ 0.5x) |")
-    print("| --- | --- | ---: | ---: | ---: | --- |")
+    print(
+        "| page | served by | requests/s | p50 | p99 | server CPU per response "
+        "| ratio (target ≥ 0.5x) |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
     for page in pages:
         first = True
         for mode in MODES:
@@ -749,7 +828,7 @@ def print_report(
             first = False
             print(
                 f"| {title} | {mode.label} | {result.rate:,.0f} | {result.p50_ms:.1f} ms "
-                f"| {result.p99_ms:.1f} ms | {ratio} |"
+                f"| {result.p99_ms:.1f} ms | {result.cpu_ms:.2f} ms | {ratio} |"
             )
     print()
     verdicts = []
