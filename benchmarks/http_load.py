@@ -69,7 +69,7 @@ from benchdb import bench_database_url, server_sql  # noqa: E402 - beside this s
 DATABASE = "portal_bench_http"
 NGINX_CONF = BASE_DIR / "deploy" / "nginx.conf"
 TARGET_RATIO = 0.5
-INSTALL_HINT = "Install them with: apt-get install wrk nginx-light"
+INSTALL_HINT = "Install with: apt-get install wrk nginx-light"
 # A cookie that bypasses nginx's cache (deploy/nginx.conf) and that Django accepts as
 # is: a well-formed CSRF secret, so the response is the same page.
 BYPASS_COOKIE = "csrftoken=" + "b" * 32
