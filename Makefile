@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STACK := $(BIN)/python -m portal.devstack
 
-.PHONY: help run test lint pytest catalogues check-deploy clean-var messages demo-code fuzz audit backup restore
+.PHONY: help run test lint pytest catalogues check-deploy clean-var messages demo-code fuzz audit backup restore bench
 
 help:
 	@echo "make run    - the whole portal with demo data on http://127.0.0.1:$(PORT)/"
@@ -19,6 +19,7 @@ help:
 	@echo "make fuzz   - schemathesis over the whole API with FUZZ_EXAMPLES (default 1000) per operation"
 	@echo "make audit  - pip-audit of every pinned dependency (needs PyPI's vulnerability data)"
 	@echo "make backup [FILE=…] / make restore FILE=… - dump or restore the database"
+	@echo "make bench  - every benchmark with its full defaults (an hour or more; BENCH=http_load for one)"
 
 $(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock requirements-crosscheck.lock
 	@if [ -z "$(PYTHON)" ]; then echo "Error: Python 3.11 or newer is needed, and no python3 was found." >&2; exit 2; fi
@@ -84,6 +85,22 @@ check-deploy: $(BIN)/.installed
 	  REFERRAL_PSEUDONYM_KEY=check-deploy-throwaway \
 	  FIELD_ENCRYPTION_KEYS=$$($(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())') \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Benchmarks (not part of `make test`): each prints its figures against its targets.
+# `make bench BENCH=http_load` runs one (or several, space-separated); with one, ARGS=…
+# passes it options (e.g. ARGS="--duration 30"). http_load needs Debian's wrk and nginx.
+BENCHMARKS := http_load directory_search translation_stale pb_tally ballot_cast
+BENCH ?= $(BENCHMARKS)
+BENCH_ARGS_directory_search := --http
+
+bench: $(BIN)/.installed catalogues
+	@for name in $(BENCH); do test -f benchmarks/$$name.py || { \
+	  echo "Error: no benchmark $$name (known: $(BENCHMARKS))" >&2; exit 2; }; done
+	@$(STACK) exec -- bash -c 'failed=""; \
+	  $(foreach name,$(BENCH),echo "==> benchmarks/$(name).py $(strip $(BENCH_ARGS_$(name)) $(ARGS))"; \
+	  $(BIN)/python benchmarks/$(name).py $(BENCH_ARGS_$(name)) $(ARGS) || failed="$$failed $(name)"; ) \
+	  if [ -n "$$failed" ]; then echo "==> Failed:$$failed" >&2; exit 1; fi; \
+	  echo "==> Every benchmark ran: $(BENCH)"'
 
 # Database backups (pg_dump custom format; encrypted fields stay encrypted).
 backup: $(BIN)/.installed
