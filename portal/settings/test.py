@@ -28,6 +28,9 @@ DATABASE_ROUTERS: list[str] = []
 # Tests commit often (transactional tests, seeds) and never need their last commits to
 # survive a crash of the machine: commits need not wait for the disk.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+# A machine busy with the browser tests once took more than production's 5 s to let a
+# live server's thread connect; a test should wait rather than fail.
+DATABASES["default"]["OPTIONS"]["connect_timeout"] = 20
 # Most tests run without a Celery worker: /healthz need not wait a second to see so
 # (tests/portal/test_healthz.py waits longer where a worker answers).
 HEALTH_CELERY_PING_TIMEOUT = 0.2
