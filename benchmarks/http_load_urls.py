@@ -13,6 +13,7 @@ from pathlib import Path
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
+from portal.page_cache import page_cache_seconds
 from portal.urls import handler400, handler403, handler404, handler500
 from portal.urls import urlpatterns as portal_urlpatterns
 
@@ -21,6 +22,7 @@ __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"
 _BYTES: dict[str, bytes] = {}
 
 
+@page_cache_seconds(0)  # built every time: it is the floor, not a page kept in Redis
 def bare(request: HttpRequest, name: str) -> HttpResponse:
     body = _BYTES.get(name)
     if body is None:

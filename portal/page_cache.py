@@ -14,27 +14,38 @@ which nginx reads and does not pass on) and a reader sees a correction after at 
 browser's max-age (with a read replica, the cache is emptied again
 PAGE_CACHE_REPLICA_LAG_SECONDS later, when the replica has the edit too). Without it
 nginx keeps a page for the max-age too, so a correction
-may take twice the max-age to reach every reader (docs/deployment.md)."""
+may take twice the max-age to reach every reader (docs/deployment.md).
+
+Redis's copy: gunicorn keeps the same pages in Redis, under a key that holds a content
+version changed by every edit, so a page nginx has not cached (another nginx, a cookie
+the cache ignores, a query nobody asked before) is built once per edit, not per
+request. Views whose page changes with the clock (`page_cache_seconds`) are kept less."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 
-from portal.db_router import is_public_read
+from portal.db_router import _never_cached, is_public_read
 
 logger = logging.getLogger(__name__)
 
 CACHEABLE_STATUSES = {200, 301, 404}
+VERSION_KEY = "page-cache-version"
 
 # What readers see on public pages: an edit of any of these empties nginx's cache.
 PUBLISHED_MODELS = (
@@ -73,13 +84,79 @@ PUBLISHED_MODELS = (
 )
 
 
-class PageCacheHeadersMiddleware:
-    """Sets the caching headers described above on every response."""
+def page_cache_seconds(seconds: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """For a view whose page changes with time, not only with edits (the directory's
+    "open now"): nginx and Redis keep it at most `seconds`."""
+
+    def mark(view: Callable[..., Any]) -> Callable[..., Any]:
+        view.page_cache_seconds = seconds  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def content_version() -> str:
+    """Changes with every committed edit of published content: part of every Redis page
+    key, so an edit makes every page built before it unreachable."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY, version)
+    return str(version)
+
+
+def content_changed() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _view_seconds(request: HttpRequest) -> int | None:
+    """How long this request's page may be kept, or None when it must not be: not a
+    public read, a view that says never_cache, no language prefix (/ redirects by the
+    browser's languages)."""
+    if not is_public_read(request) or request.path_info.count("/") < 3:
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if _never_cached(match.func):
+        return None
+    return min(
+        getattr(match.func, "page_cache_seconds", settings.PAGE_CACHE_PROXY_SECONDS),
+        settings.PAGE_CACHE_PROXY_SECONDS,
+    )
+
+
+def _page_key(request: HttpRequest) -> str:
+    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(where.encode()).hexdigest()
+    return f"page:{content_version()}:{digest}"
+
+
+class PageCacheMiddleware:
+    """Sets the caching headers described above on every response, and keeps the pages
+    of public reads in Redis until the next edit (or their view's shorter time), so a
+    page nginx has not cached costs gunicorn a Redis read. Redis away: pages are built
+    every time, nothing fails."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        seconds = _view_seconds(request) if request.method in ("GET", "HEAD") else None
+        key = None
+        if seconds and settings.PAGE_CACHE_REDIS:
+            try:
+                key = _page_key(request)
+                cached = cache.get(key)
+            except DisallowedHost:
+                raise
+            except Exception:  # Redis away
+                logger.warning("page cache unreachable", exc_info=True)
+                key, cached = None, None
+            if cached is not None:
+                return cached
         response = self.get_response(request)
         if response.has_header("Cache-Control"):
             return response
@@ -91,15 +168,26 @@ class PageCacheHeadersMiddleware:
             and response.status_code in CACHEABLE_STATUSES
             and not response.cookies
         ):
-            response["Cache-Control"] = f"public, max-age={settings.PAGE_CACHE_MAX_AGE}"
+            max_age = min(settings.PAGE_CACHE_MAX_AGE, seconds or settings.PAGE_CACHE_MAX_AGE)
+            response["Cache-Control"] = f"public, max-age={max_age}"
             if settings.PAGE_CACHE_PURGE_DIR:
-                response["X-Accel-Expires"] = str(settings.PAGE_CACHE_PROXY_SECONDS)
+                response["X-Accel-Expires"] = str(seconds or settings.PAGE_CACHE_PROXY_SECONDS)
+            if key and response.status_code == 200 and not response.streaming:
+                try:
+                    cache.set(key, response, timeout=seconds)
+                except Exception:
+                    logger.warning("page cache unreachable", exc_info=True)
         return response
 
 
 def page_cache_purge() -> int:
-    """Empties nginx's page cache (its cache files; directories and the files nginx is
-    still writing, named with a suffix, are left). Returns how many pages it removed."""
+    """Makes Redis's pages unreachable and empties nginx's page cache (its cache files;
+    directories and the files nginx is still writing, named with a suffix, are left).
+    Returns how many of nginx's pages it removed."""
+    try:
+        content_changed()
+    except Exception:  # Redis away: its pages expire by themselves
+        logger.warning("page cache version not changed", exc_info=True)
     directory = settings.PAGE_CACHE_PURGE_DIR
     if not directory:
         return 0
@@ -118,17 +206,15 @@ def page_cache_purge() -> int:
 
 
 def _purge_now_and_after_the_replica() -> None:
-    """Empties the cache now; with a read replica, once more when the replica has
+    """Empties the caches now; with a read replica, once more when the replica has
     caught up, since a page read from it in between may show the old text."""
-    if not settings.PAGE_CACHE_PURGE_DIR:
-        return
     page_cache_purge()
     if settings.DATABASE_ROUTERS and "replica" in settings.DATABASES:
         from portal.tasks import page_cache_purge_task
 
         try:
             page_cache_purge_task.apply_async(countdown=settings.PAGE_CACHE_REPLICA_LAG_SECONDS)
-        except Exception:  # Redis away: the cache still empties within its 10 minutes
+        except Exception:  # Redis away: the caches still expire within their time
             logger.warning("second page cache purge not scheduled", exc_info=True)
 
 

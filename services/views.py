@@ -24,6 +24,7 @@ from portal.accounts.models import Organisation
 from portal.accounts.roles import Role
 from portal.accounts.selectors import user_has_role
 from portal.i18n.languages import text_in_language
+from portal.page_cache import page_cache_seconds
 from portal.statistics import tables_csv
 from services import actions, search, selectors
 from services.forms import (
@@ -50,6 +51,7 @@ def _need_choices(language: str) -> list[tuple[str, str]]:
     )
 
 
+@page_cache_seconds(60)  # each result says whether it is open now
 def service_search(request: HttpRequest) -> HttpResponse:
     """The directory: search by need, words, language spoken, hours, profile, age, place.
 
@@ -117,6 +119,7 @@ def service_search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@page_cache_seconds(60)  # open now, today's hours
 def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
     """A service's public page: everything a person needs to go there. Members of an
     organisation also see "refer a person"."""

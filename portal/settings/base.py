@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cache-Control of every page; outside the session and CSRF middleware, so that it
     # sees the cookies they set (a page that sets one is never public).
-    "portal.page_cache.PageCacheHeadersMiddleware",
+    "portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -325,6 +325,7 @@ HEALTH_CELERY_PING_TIMEOUT = env.float("HEALTH_CELERY_PING_TIMEOUT", default=1.0
 PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
 PAGE_CACHE_PURGE_DIR = env.str("PAGE_CACHE_PURGE_DIR", default="")
 PAGE_CACHE_PROXY_SECONDS = env.int("PAGE_CACHE_PROXY_SECONDS", default=600)
+PAGE_CACHE_REDIS = env.bool("PAGE_CACHE_REDIS", default=True)
 PAGE_CACHE_REPLICA_LAG_SECONDS = env.int("PAGE_CACHE_REPLICA_LAG_SECONDS", default=30)
 
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")

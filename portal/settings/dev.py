@@ -14,3 +14,5 @@ REGISTRATION_PSEUDONYM_KEY = REGISTRATION_PSEUDONYM_KEY or "dev-only-pseudonym-k
 REFERRAL_PSEUDONYM_KEY = REFERRAL_PSEUDONYM_KEY or "dev-only-referral-key"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 WHITENOISE_AUTOREFRESH = True
+# Pages kept in Redis would hide a template being edited: production keeps them.
+PAGE_CACHE_REDIS = env.bool("PAGE_CACHE_REDIS", default=False)

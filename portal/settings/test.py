@@ -36,3 +36,6 @@ DATABASES["default"]["OPTIONS"]["connect_timeout"] = 20
 HEALTH_CELERY_PING_TIMEOUT = 0.2
 # The demo's referrals go through every action one by one: fewer load faster.
 DEMO_REFERRALS = 32
+# Redis outlives each test's rolled-back database: a page kept by one test would be
+# served to the next. Tests of the page cache turn it on (tests/portal/test_page_cache.py).
+PAGE_CACHE_REDIS = False

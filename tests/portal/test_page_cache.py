@@ -3,6 +3,7 @@ the purge that makes an edit reach readers within the browser's max-age."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def test_pages_that_set_a_cookie_or_answer_a_form_are_not_public(
 ) -> None:
     from django.contrib.auth.models import AnonymousUser
 
-    from portal.page_cache import PageCacheHeadersMiddleware
+    from portal.page_cache import PageCacheMiddleware
 
     def sets_a_cookie(request: HttpRequest) -> HttpResponse:
         response = HttpResponse("a page")
@@ -50,7 +51,7 @@ def test_pages_that_set_a_cookie_or_answer_a_form_are_not_public(
 
     request = rf.get("/fr/guide/report/")
     request.user = AnonymousUser()
-    assert not PageCacheHeadersMiddleware(sets_a_cookie)(request).has_header("Cache-Control")
+    assert not PageCacheMiddleware(sets_a_cookie)(request).has_header("Cache-Control")
     with_cookie = Client()
     with_cookie.cookies["sessionid"] = "whatever"
     assert "public" not in with_cookie.get("/fr/").get("Cache-Control", "")
@@ -123,3 +124,80 @@ def test_with_a_replica_the_cache_is_emptied_again_when_it_has_caught_up(
         while stale.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
     assert not stale.exists()
+
+
+@pytest.fixture
+def redis_pages() -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.clear()
+    with override_settings(PAGE_CACHE_REDIS=True):
+        yield
+    cache.clear()
+
+
+def _queries_and_page(client: Client, url: str) -> tuple[int, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured), response.content.decode()
+
+
+def test_a_public_page_is_built_once_per_edit(
+    client: Client, redis_pages: None, django_capture_on_commit_callbacks: object
+) -> None:
+    article = ArticleFactory(is_published=True, title_fr="Le droit au logement")
+    url = f"/fr/guide/{article.topic.slug}/{article.slug}/"
+    built, page = _queries_and_page(client, url)
+    assert built > 0 and "Le droit au logement" in page
+    kept, again = _queries_and_page(client, url)
+    assert (kept, again) == (0, page)  # from Redis, not one query
+
+    article.title_fr = "Le droit à un logement décent"
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        article.save()
+    rebuilt, corrected = _queries_and_page(client, url)
+    assert rebuilt > 0 and "Le droit à un logement décent" in corrected
+
+
+def test_directory_pages_are_kept_one_minute_for_open_now(
+    client: Client, redis_pages: None, tmp_path: Path
+) -> None:
+    with override_settings(PAGE_CACHE_PURGE_DIR=str(tmp_path)):
+        first = client.get("/fr/services/")
+        assert first["Cache-Control"] == "public, max-age=60"
+        assert first["X-Accel-Expires"] == "60"  # not the ten minutes of other pages
+        assert client.get("/fr/guide/")["X-Accel-Expires"] == "600"
+    kept, _page = _queries_and_page(client, "/fr/services/")
+    assert kept == 0
+
+
+def test_signed_in_people_and_forms_never_get_a_kept_page(
+    client: Client, redis_pages: None
+) -> None:
+    from tests.factories.accounts import UserFactory
+
+    _queries_and_page(client, "/fr/")  # kept for anonymous readers
+    user = UserFactory(is_staff=True)
+    user.save()
+    client.force_login(user)
+    built, _page = _queries_and_page(client, "/fr/")
+    assert built > 0
+    assert client.get("/fr/")["Cache-Control"] == "private, no-store"
+
+
+def test_with_redis_away_pages_are_built_every_time(client: Client) -> None:
+    dead = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    with override_settings(PAGE_CACHE_REDIS=True, CACHES=dead):
+        for _ in range(2):
+            built, page = _queries_and_page(client, "/fr/guide/")
+            assert built > 0 and "<h1" in page
