@@ -338,8 +338,14 @@ def nginx_config(
         '    log_format bench "$status $upstream_cache_status $request_uri";',
         "access_log",
     )
+    # Docker's DNS and `resolve` (nginx 1.27.3+) have no place on one machine: the
+    # upstream is gunicorn's address, and the resolver line goes.
+    text = substitute(text, r"^[ \t]*resolver\s+127\.0\.0\.11[^;]*;\n", "", "Docker's resolver")
     text = substitute(
-        text, r"^[ \t]*server\s+web:8000;", f"        server 127.0.0.1:{gunicorn_port};", "upstream"
+        text,
+        r"^[ \t]*server\s+web:8000(\s+resolve)?;",
+        f"        server 127.0.0.1:{gunicorn_port};",
+        "upstream",
     )
     text = substitute(
         text,

@@ -114,7 +114,7 @@ def _view_seconds(request: HttpRequest) -> int | None:
     """How long this request's page may be kept, or None when it must not be: not a
     public read, a view that says never_cache, no language prefix (/ redirects by the
     browser's languages)."""
-    if not is_public_read(request) or request.path_info.count("/") < 3:
+    if not is_public_read(request) or request.path_info == "/":
         return None
     try:
         match = resolve(request.path_info)

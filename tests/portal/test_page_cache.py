@@ -181,6 +181,7 @@ def test_signed_in_people_and_forms_never_get_a_kept_page(
     from tests.factories.accounts import UserFactory
 
     _queries_and_page(client, "/fr/")  # kept for anonymous readers
+    assert _queries_and_page(client, "/fr/")[0] == 0
     user = UserFactory(is_staff=True)
     user.save()
     client.force_login(user)
