@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import pickle
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -33,8 +34,6 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -95,19 +94,52 @@ def page_cache_seconds(seconds: int) -> Callable[[Callable[..., Any]], Callable[
     return mark
 
 
+# One round trip per page: the content version and the page kept under it.
+_LOOKUP = """
+local version = redis.call('GET', KEYS[1])
+if not version then return {false, false} end
+return {version, redis.call('GET', ARGV[1] .. version .. ':' .. ARGV[2])}
+"""
+PAGE_PREFIX = "page-cache:"
+_clients: dict[str, Any] = {}
+
+
+def _redis() -> Any:
+    """A client of the cache's Redis, one per process and address (Django's cache
+    builds a client per command, which cost more than the page it fetched)."""
+    import redis
+
+    url = settings.CACHES["default"]["LOCATION"]
+    client = _clients.get(url)
+    if client is None:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        client.page_lookup = client.register_script(_LOOKUP)  # type: ignore[attr-defined]
+        _clients[url] = client
+    return client
+
+
 def content_version() -> str:
     """Changes with every committed edit of published content: part of every Redis page
     key, so an edit makes every page built before it unreachable."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
-    return str(version)
+    client = _redis()
+    client.set(VERSION_KEY, uuid.uuid4().hex, nx=True)
+    return client.get(VERSION_KEY).decode()
 
 
 def content_changed() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    _redis().set(VERSION_KEY, uuid.uuid4().hex)
+
+
+def _lookup(digest: str) -> tuple[str, HttpResponse | None]:
+    """The content version, and the page kept under it for `digest` (None if none)."""
+    version, page = _redis().page_lookup(keys=[VERSION_KEY], args=[PAGE_PREFIX, digest])
+    if version is None:
+        return content_version(), None
+    return version.decode(), (pickle.loads(page) if page is not None else None)  # noqa: S301 - our own pickles, in our own Redis
+
+
+def _keep(version: str, digest: str, response: HttpResponse, seconds: int) -> None:
+    _redis().set(f"{PAGE_PREFIX}{version}:{digest}", pickle.dumps(response), ex=seconds)
 
 
 def _view_seconds(request: HttpRequest) -> int | None:
@@ -128,10 +160,9 @@ def _view_seconds(request: HttpRequest) -> int | None:
     )
 
 
-def _page_key(request: HttpRequest) -> str:
+def _page_digest(request: HttpRequest) -> str:
     where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(where.encode()).hexdigest()
-    return f"page:{content_version()}:{digest}"
+    return hashlib.sha256(where.encode()).hexdigest()
 
 
 class PageCacheMiddleware:
@@ -145,16 +176,15 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         seconds = _view_seconds(request) if request.method in ("GET", "HEAD") else None
-        key = None
+        kept_under = None
         if seconds and settings.PAGE_CACHE_REDIS:
+            digest = _page_digest(request)  # DisallowedHost goes on to Django's 400
             try:
-                key = _page_key(request)
-                cached = cache.get(key)
-            except DisallowedHost:
-                raise
+                version, cached = _lookup(digest)
+                kept_under = (version, digest)
             except Exception:  # Redis away
                 logger.warning("page cache unreachable", exc_info=True)
-                key, cached = None, None
+                cached = None
             if cached is not None:
                 return cached
         response = self.get_response(request)
@@ -172,9 +202,9 @@ class PageCacheMiddleware:
             response["Cache-Control"] = f"public, max-age={max_age}"
             if settings.PAGE_CACHE_PURGE_DIR:
                 response["X-Accel-Expires"] = str(seconds or settings.PAGE_CACHE_PROXY_SECONDS)
-            if key and response.status_code == 200 and not response.streaming:
+            if kept_under and response.status_code == 200 and not response.streaming:
                 try:
-                    cache.set(key, response, timeout=seconds)
+                    _keep(*kept_under, response, seconds)  # type: ignore[arg-type]
                 except Exception:
                     logger.warning("page cache unreachable", exc_info=True)
         return response
