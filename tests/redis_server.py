@@ -79,3 +79,25 @@ def cache_settings(server: RedisServer) -> dict[str, dict[str, object]]:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+
+
+@contextmanager
+def celery_broker(url: str) -> Iterator[None]:
+    """This process's Celery app (the web's) sends to and reads results from `url`."""
+    from portal.celery import app
+
+    saved = (app.conf.broker_url, app.conf.result_backend)
+
+    def use(broker: str, backend: str) -> None:
+        app.conf.broker_url = broker
+        app.conf.result_backend = backend
+        app._pool = None
+        app.amqp._producer_pool = None
+        app._backend_cache = None
+        app._local.__dict__.pop("backend", None)
+
+    use(url, url)
+    try:
+        yield
+    finally:
+        use(*saved)

@@ -214,27 +214,14 @@ def test_broker_down_at_commit_does_not_break_the_request(
     down too) is not waited for; beat's requeue stops at the first refusal too."""
     from datetime import timedelta
 
-    from portal.celery import app
+    from tests.redis_server import celery_broker
 
     settings.NOTIFICATION_REQUEUE_AFTER = timedelta(0)  # type: ignore[attr-defined]
-    saved = (app.conf.broker_url, app.conf.result_backend)
-
-    def use_redis(broker: str, backend: str) -> None:
-        app.conf.broker_url = broker
-        app.conf.result_backend = backend
-        app._pool = None
-        app.amqp._producer_pool = None
-        app._backend_cache = None
-        app._local.__dict__.pop("backend", None)
-
     caplog.set_level(logging.INFO)
-    use_redis("redis://127.0.0.1:1/0", "redis://127.0.0.1:1/0")  # nothing listens there
-    try:
+    with celery_broker("redis://127.0.0.1:1/0"):  # nothing listens there
         with transaction.atomic():
             burst = [enqueue(f"event:broker-down:{number}") for number in range(50)]
         assert notification_requeue_pending_task.run() == 0
-    finally:
-        use_redis(*saved)
     assert {stored(row).status for row in burst} == {Notification.Status.PENDING}
     tries = [record for record in caplog.records if "stays pending" in record.getMessage()]
     assert len(tries) == 1

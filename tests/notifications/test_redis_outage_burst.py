@@ -28,7 +28,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,12 +38,11 @@ from django.utils import timezone
 from participation import actions as participation_actions
 from participation.models import Council, Meeting, Subscription
 from portal import queues
-from portal.celery import app as celery_app
 from portal.embedded import postgres_url
 from portal.notifications.models import Notification
 from portal.notifications.tasks import notification_requeue_pending_task
 from tests.fake_smtp import FakeSmtpServer
-from tests.redis_server import RedisServer, cache_settings, redis_server
+from tests.redis_server import RedisServer, cache_settings, celery_broker, redis_server
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 BURST = 1000
@@ -56,26 +54,6 @@ BROKER_DATABASE = 1
 DEADLINE = 120.0  # seconds from Redis's return to the last delivery
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@contextmanager
-def celery_broker(url: str) -> Iterator[None]:
-    """This process's Celery app (the web's) sends to and reads results from `url`."""
-    saved = (celery_app.conf.broker_url, celery_app.conf.result_backend)
-
-    def use(broker: str, backend: str) -> None:
-        celery_app.conf.broker_url = broker
-        celery_app.conf.result_backend = backend
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-        celery_app._backend_cache = None
-        celery_app._local.__dict__.pop("backend", None)
-
-    use(url, url)
-    try:
-        yield
-    finally:
-        use(*saved)
 
 
 @pytest.fixture
