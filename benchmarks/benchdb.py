@@ -1,8 +1,11 @@
 """The benchmarks' own databases, made and dropped on the server of DATABASE_URL
-(not through Django: its settings would fix DATABASES before a benchmark chooses)."""
+(not through Django: its settings would fix DATABASES before a benchmark chooses), and
+the line that names the machine they ran on."""
 
 from __future__ import annotations
 
+import os
+import platform
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 
@@ -30,3 +33,22 @@ def server_sql(url: str, *statements: str) -> None:
         for statement in statements:
             cursor.execute(statement)
     connection.close()
+
+
+def machine() -> str:
+    """Cores, processor model and memory of this machine."""
+    memory = "?"
+    with open("/proc/meminfo", encoding="ascii") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
+    model = platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            model = next(
+                line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")
+            )
+    except (OSError, StopIteration):
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{cores} cores ({model}), {memory}"

@@ -40,6 +40,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BASE_DIR))
+from benchdb import machine  # noqa: E402 - beside this script
 
 DATABASE = "portal_bench_directory"
 # A database with more services than this that scale.generate() did not make is not a
@@ -337,24 +338,6 @@ def table(timings: dict[str, Timings], title: str) -> list[str]:
     lines += [_row(kind, entry) for kind, entry in timings.items()]
     lines.append(_row("**all**", _merged(timings)))
     return lines
-
-
-def machine() -> str:
-    memory = "?"
-    with open("/proc/meminfo", encoding="ascii") as meminfo:
-        for line in meminfo:
-            if line.startswith("MemTotal:"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.0f} GB RAM"
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            model = next(
-                line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")
-            )
-    except (OSError, StopIteration):
-        pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{cores} cores ({model}), {memory}"
 
 
 def database_version() -> str:

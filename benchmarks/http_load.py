@@ -64,7 +64,7 @@ BASE_DIR = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from benchdb import bench_database_url, server_sql  # noqa: E402 - beside this script
+from benchdb import bench_database_url, machine, server_sql  # noqa: E402 - beside this script
 
 DATABASE = "portal_bench_http"
 NGINX_CONF = BASE_DIR / "deploy" / "nginx.conf"
@@ -165,24 +165,6 @@ def version(command: list[str]) -> str:
     completed = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     text = (completed.stdout + completed.stderr).strip().splitlines()
     return text[0] if text else "?"
-
-
-def machine() -> str:
-    memory = "?"
-    with open("/proc/meminfo", encoding="ascii") as meminfo:
-        for line in meminfo:
-            if line.startswith("MemTotal:"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
-    model = platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            model = next(
-                line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")
-            )
-    except (OSError, StopIteration):
-        pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{cores} cores ({model}), {memory}"
 
 
 def load() -> str:
