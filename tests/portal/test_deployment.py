@@ -34,29 +34,29 @@ def compose_command() -> list[str] | None:
     return None
 
 
-def test_docker_compose_config_accepts_the_file() -> None:
+def compose_config(*options: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`docker compose config` of the project's file (CI must have it; elsewhere the
+    test is skipped without it)."""
     command = compose_command()
     if command is None:
         if os.environ.get("CI"):
             pytest.fail("CI installs Debian's docker-compose to validate the file")
         pytest.skip("no docker compose here: apt-get install docker-compose")
-    result = subprocess.run(
-        [*command, "config", "-q"],
+    return subprocess.run(
+        [*command, "config", *options],
         cwd=BASE_DIR,
-        env={**os.environ, **COMPOSE_ENV},
+        env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_docker_compose_config_accepts_the_file() -> None:
+    result = compose_config("-q", env={**os.environ, **COMPOSE_ENV})
     assert result.returncode == 0, result.stderr
-    missing = subprocess.run(
-        [*command, "config", "-q"],
-        cwd=BASE_DIR,
-        env={key: value for key, value in os.environ.items() if key not in COMPOSE_ENV},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    without = {key: value for key, value in os.environ.items() if key not in COMPOSE_ENV}
+    missing = compose_config("-q", env=without)
     assert missing.returncode != 0
     assert "POSTGRES_PASSWORD" in missing.stderr
 
@@ -108,19 +108,7 @@ def test_web_scales_behind_nginx() -> None:
 
 
 def test_compose_resolves_web_replicas_from_the_environment() -> None:
-    command = compose_command()
-    if command is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI installs Debian's docker-compose to validate the file")
-        pytest.skip("no docker compose here: apt-get install docker-compose")
-    result = subprocess.run(
-        [*command, "config"],
-        cwd=BASE_DIR,
-        env={**os.environ, **COMPOSE_ENV, "WEB_REPLICAS": "4"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = compose_config(env={**os.environ, **COMPOSE_ENV, "WEB_REPLICAS": "4"})
     assert result.returncode == 0, result.stderr
     services = yaml.safe_load(result.stdout)["services"]
     assert services["web"]["deploy"]["replicas"] == 4
