@@ -101,7 +101,7 @@ def service_search(request: HttpRequest) -> HttpResponse:
         "attribute": {code: count for code, _label, count in result.facets.get("attribute", [])},
     }
     status = 400 if form.is_bound and form.errors else 200
-    return render(
+    response = render(
         request,
         "services/search.html",
         {
@@ -117,6 +117,10 @@ def service_search(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+    if request.GET.get("near", "") not in ("", *settings.PORTAL_NEIGHBOURHOOD_CENTRES):
+        # A position from the browser: no cache (nginx's, Redis's, the browser's) keeps it.
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @page_cache_seconds(60)  # open now, today's hours

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from portal.notifications.models import Notification
@@ -195,3 +196,15 @@ def test_listing_referrals_is_audited_one_entry_each(network) -> None:  # type: 
     listed = AuditEntry.objects.filter(detail="list", actor=network.caseworker_a)
     assert listed.count() - before == len(shown)
     assert {entry.object_pk for entry in listed} == {str(referral.pk) for referral in shown}
+
+
+@pytest.mark.django_db
+def test_a_position_from_the_browser_is_kept_by_no_cache(client: Client) -> None:
+    """ "Near me" sends the position only with the search; no cache may keep that page
+    (nginx's and Redis's would hold the position), unlike a neighbourhood's."""
+    position = client.get("/fr/services/", {"near": "45.1885,5.7245"})
+    assert position.status_code == 200
+    assert position["Cache-Control"] == "private, no-store"
+    neighbourhood = next(iter(settings.PORTAL_NEIGHBOURHOOD_CENTRES))
+    named = client.get("/fr/services/", {"near": neighbourhood})
+    assert named["Cache-Control"].startswith("public")
