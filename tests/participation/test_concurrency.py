@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 
@@ -14,7 +15,9 @@ from tests.factories.participation import DistrictFactory, ProjectFactory, make_
 
 CODES = 50
 SUBMISSIONS_PER_CODE = 4
-REPETITIONS = 20
+# Each repetition races 200 submissions; `make test` runs 6 (12 s), CONCURRENCY_REPETITIONS
+# more (the test was written with 20).
+REPETITIONS = int(os.environ.get("CONCURRENCY_REPETITIONS", "6"))
 
 
 @pytest.mark.django_db(transaction=True)

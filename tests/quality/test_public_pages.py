@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -28,17 +26,6 @@ PAGE_LIMIT = 50_000  # bytes, compressed
 SCRIPT_LIMIT = 10_000
 # nginx's gzip_comp_level is left at its default, 1 (deploy/nginx.conf).
 NGINX_GZIP_LEVEL = 1
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
-    """The demo, loaded once for this module's tests (each test's changes are rolled
-    back) and removed after them."""
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        cache.clear()  # rate-limit counters and cached fragments of earlier tests
-        call_command("seed_demo", verbosity=0)
-        yield
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def _queries(client: Client, url: str) -> int:
