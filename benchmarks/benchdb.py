@@ -15,8 +15,8 @@ def bench_database_url(url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
 
 
-def server_sql(url: str, *statements: str) -> None:
-    """Run statements on the server of `url`, connected to its `postgres` database."""
+def server_connection(url: str):  # type: ignore[no-untyped-def]
+    """An autocommit connection to the `postgres` database of the server of `url`."""
     import environ
     import psycopg2
 
@@ -29,6 +29,12 @@ def server_sql(url: str, *statements: str) -> None:
         port=config.get("PORT") or None,
     )
     connection.autocommit = True
+    return connection
+
+
+def server_sql(url: str, *statements: str) -> None:
+    """Run statements on the server of `url`, connected to its `postgres` database."""
+    connection = server_connection(url)
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)

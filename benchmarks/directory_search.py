@@ -36,11 +36,11 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from unittest import mock
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 BASE_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(BASE_DIR))
-from benchdb import machine  # noqa: E402 - beside this script
+from benchdb import bench_database_url, machine, server_connection  # noqa: E402 - beside this script
 
 DATABASE = "portal_bench_directory"
 # A database with more services than this that scale.generate() did not make is not a
@@ -52,33 +52,8 @@ TARGET_P95_MS = 50.0
 # --- The database ----------------------------------------------------------------------------
 
 
-def _server(url: str):  # type: ignore[no-untyped-def]
-    """A connection to the `postgres` database of the server of `url` (not through Django:
-    its settings would fix DATABASES before we choose the database)."""
-    from urllib.parse import unquote
-
-    import environ
-    import psycopg2
-
-    config = environ.Env.db_url_config(url)
-    connection = psycopg2.connect(
-        dbname="postgres",
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        host=unquote(config.get("HOST") or "") or None,
-        port=config.get("PORT") or None,
-    )
-    connection.autocommit = True
-    return connection
-
-
-def _database_url(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
 def _database_exists(base_url: str, name: str) -> bool:
-    connection = _server(base_url)
+    connection = server_connection(base_url)
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         found = cursor.fetchone() is not None
@@ -89,7 +64,7 @@ def _database_exists(base_url: str, name: str) -> bool:
 def _drop(base_url: str, name: str, *, create: bool = False) -> None:
     if not name.replace("_", "").isalnum():
         raise SystemExit(f"not a database name: {name!r}")
-    connection = _server(base_url)
+    connection = server_connection(base_url)
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         if create:
@@ -404,7 +379,7 @@ def main() -> int:
     base_url = os.environ["DATABASE_URL"]
     own = not arguments.in_place
     name = arguments.database
-    url = _database_url(base_url, name) if own else base_url
+    url = bench_database_url(base_url, name) if own else base_url
 
     if arguments.cleanup:
         if own:
