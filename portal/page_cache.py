@@ -243,7 +243,9 @@ def _purge_now_and_after_the_replica() -> None:
         from portal.tasks import page_cache_purge_task
 
         try:
-            page_cache_purge_task.apply_async(countdown=settings.PAGE_CACHE_REPLICA_LAG_SECONDS)
+            page_cache_purge_task.apply_async(
+                countdown=settings.PAGE_CACHE_REPLICA_LAG_SECONDS, retry=False
+            )
         except Exception:  # Redis away: the caches still expire within their time
             logger.warning("second page cache purge not scheduled", exc_info=True)
 
