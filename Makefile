@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STACK := $(BIN)/python -m portal.devstack
+# `make test` runs the suite in this many processes (pytest-xdist); 0 runs it in one.
+PYTEST_WORKERS ?= 2
 
 .PHONY: help run test lint pytest catalogues check-deploy clean-var messages demo-code fuzz audit backup restore bench
 
@@ -58,7 +60,7 @@ pytest: $(BIN)/.installed catalogues node_modules/.installed
 	  echo "==> makemigrations --check" && \
 	  $(BIN)/python manage.py makemigrations --check --dry-run --settings=portal.settings.test && \
 	  echo "==> pytest" && \
-	  $(BIN)/python -m pytest $(PYTEST_ARGS)'
+	  $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)'
 
 test: lint pytest
 

@@ -1,12 +1,26 @@
-"""Test settings: the same embedded default, Redis database 1 so `make run` is untouched."""
+"""Test settings: the same embedded default, Redis databases 1 and up so `make run` (0)
+is untouched."""
+
+import os
+from urllib.parse import urlsplit, urlunsplit
 
 from .base import *
 
 SECRET_KEY = "test-only-not-secret-" + "x" * 40
 FIELD_ENCRYPTION_KEYS = ["ePTCce33283dAe4w7RZZrfasPybC39FJ3HlssSsWh_k="]
-REDIS_URL = env.str("REDIS_URL", default="") or embedded.redis_url(1) or "redis://127.0.0.1:6379/1"
-if REDIS_URL.endswith("/0"):
-    REDIS_URL = REDIS_URL[:-2] + "/1"
+# `make test` runs the suite in two pytest-xdist workers (gw0, gw1): each has its own test
+# database (pytest-django names it), Redis database and outbox directory, so one worker's
+# Celery queues, purges and keys never reach the other's.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_worker_index = int(XDIST_WORKER[2:]) if XDIST_WORKER.startswith("gw") else 0
+_redis = urlsplit(
+    env.str("REDIS_URL", default="") or embedded.redis_url() or "redis://127.0.0.1:6379"
+)
+# (A REDIS_URL naming a database other than 0 is kept: a test gave it to a process it
+# started.)
+if _redis.path.strip("/") in ("", "0"):
+    _redis = _redis._replace(path=f"/{1 + _worker_index}")
+REDIS_URL = urlunsplit(_redis)
 CACHES["default"]["LOCATION"] = REDIS_URL
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
@@ -18,7 +32,7 @@ SERVE_MEDIA = True
 REGISTRATION_PSEUDONYM_KEY = "test-only-pseudonym-key"
 REFERRAL_PSEUDONYM_KEY = "test-only-referral-key"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
-OUTBOX_LOG_DIR = BASE_DIR / "var" / "test-outbox"
+OUTBOX_LOG_DIR = BASE_DIR / "var" / ("test-outbox" + (f"-{XDIST_WORKER}" if XDIST_WORKER else ""))
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 # The replica is the test database itself (Django's test mirror), so tests can see which
 # alias a query went to; the router stays off unless a test turns it on
