@@ -2,30 +2,35 @@
 filters a newcomer needs (need, language spoken, open now / on a day, free, no
 documents asked, anonymous, walk-in, age, near a place), with facet counts.
 
-Every filter is one SQL condition on `services_service`, so a page costs the same few
-queries however large the directory is; distance is computed in PostgreSQL
-(equirectangular approximation, exact enough within a city) from the service's nearest
-location.
+ServiceFacts keeps one narrow row per service with everything the filters read. Each
+process reads those rows into compressed bitmaps (services/search_index.py) and reads
+them again only after a change, so filters, totals, facet counts, "open now", nearest
+first and the name order cost the same few milliseconds however large the directory is;
+PostgreSQL answers the words (full text and rank) and the page's services, in a
+constant number of queries. Distance is equirectangular (exact enough within a city)
+to the service's nearest published location.
 """
 
 from __future__ import annotations
 
 import datetime
 import math
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
+from pyroaring import BitMap
 
 from portal.i18n.languages import language_chain, search_config
+from services import search_index
 
 SCOPE = "services"
 # Statuses the public search shows; the HSDS API passes all of them.
 PUBLIC_STATUSES = ("active", "temporarily closed")
 ALL_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
 MAX_PER_PAGE = 200
-EARTH_RADIUS_KM = 6371.0
 WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
@@ -147,7 +152,7 @@ def distance_km(first: tuple[float, float], second: tuple[float, float]) -> floa
         math.sin((lat2 - lat1) / 2) ** 2
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     )
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+    return 2 * search_index.EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
 def local_now() -> datetime.datetime:
@@ -293,131 +298,99 @@ def facts_refresh(service_ids: list[str] | None = None) -> None:
         cursor.execute(_facts_sql(restricted=service_ids is not None), params)
 
 
-def minute_of_week(moment: datetime.datetime) -> int:
-    return moment.weekday() * 1440 + moment.hour * 60 + moment.minute
+def _text_ranks(query: str, language: str) -> tuple[list[str], array]:
+    """The services whose stored document in `language` matches `query`, highest rank
+    first, and their ranks (in two strings: 30,000 rows cost more to hand over)."""
+    config = search_config(language)
+    with connection.cursor() as cursor:
+        # (Materialized, so the sort holds ids and ranks, not the documents: those went to
+        # disk for a common word.)
+        cursor.execute(
+            "WITH matched AS MATERIALIZED ("
+            "SELECT d.service_id::text AS id, ts_rank(d.document, query) AS rank "
+            "FROM services_servicesearchdocument d, websearch_to_tsquery(%s::regconfig, %s) query "
+            "WHERE d.language = %s AND d.document @@ query) "
+            "SELECT string_agg(id, ',' ORDER BY rank DESC), "
+            "string_agg(rank::text, ',' ORDER BY rank DESC) FROM matched",
+            [config, query, language],
+        )
+        ids, ranks = cursor.fetchone()
+    if not ids:
+        return [], array("f")
+    return ids.split(","), array("f", map(float, ranks.split(",")))
 
 
-def _where(sql: str, *params: object):  # type: ignore[no-untyped-def]
-    from django.db.models import BooleanField
-    from django.db.models.expressions import RawSQL
-
-    return RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 - constant SQL, bound values
-
-
-def _open_now(moment: datetime.datetime):  # type: ignore[no-untyped-def]
-    """Open at `moment`: in a period that started today (and today is not a closure day),
-    or in the after-midnight tail of one that started yesterday (not a closure day)."""
-    today = moment.date()
-    yesterday = today - datetime.timedelta(days=1)
-    closed = (
-        "EXISTS (SELECT 1 FROM services_closure c WHERE c.service_id = "
-        "services_servicefacts.service_id AND c.starts_on <= %s AND c.ends_on >= %s)"
-    )
-    minute = minute_of_week(moment)
-    return _where(
-        f"((week_main @> %s::int AND NOT {closed}) OR (week_tail @> %s::int AND NOT {closed}))",
-        minute,
-        today,
-        today,
-        minute,
-        yesterday,
-        yesterday,
-    )
+def _ids(sql: str, params: list[object]) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
-NEAREST_OF = 3  # places per service considered for "near" (few services have more)
+@dataclass
+class _Matches:
+    indexes: BitMap
+    words: search_index.Words | None  # with words: their matches and ranks
+    distances: dict[int, float]  # with a radius: each match's distance
 
 
-def _distance_sql(near: tuple[float, float]) -> tuple[str, list[object]]:
-    """Kilometres to the nearest published location (equirectangular, exact enough in a
-    city); NULL when the service has none."""
-    latitude, longitude = near
-    kilometres_per_degree = math.pi * EARTH_RADIUS_KM / 180
-    scale = math.cos(math.radians(latitude)) ** 2
-    # Inline arithmetic on the first NEAREST_OF places (a subquery per row cost ten times
-    # more at 100,000 services); LEAST skips the NULLs of missing places.
-    one = (
-        "sqrt((services_servicefacts.latitudes[{i}] - %s) ^ 2"
-        " + (services_servicefacts.longitudes[{i}] - %s) ^ 2 * %s) * %s"
-    )
-    terms = [one.format(i=index) for index in range(1, NEAREST_OF + 1)]
-    return (
-        f"LEAST({', '.join(terms)})",
-        [latitude, longitude, scale, kilometres_per_degree] * NEAREST_OF,
-    )
+def _matches(
+    params: SearchParams,
+    language: str,
+    moment: datetime.datetime,
+    query: str,
+    index: search_index.DirectoryIndex,
+) -> _Matches:
+    """The services matching `params`: an intersection of the index's sets, with the words
+    (and a postcode or a modification date, for the API) asked of PostgreSQL."""
+    from services.models import Service, TaxonomyTerm
 
-
-def _filtered(params: SearchParams, language: str, moment: datetime.datetime, query: str):  # type: ignore[no-untyped-def]
-    """The matching services as a queryset of ServiceFacts (one narrow row each)."""
-    from django.db.models import FloatField, Q
-    from django.db.models.expressions import RawSQL
-
-    from services.models import Address, Service, ServiceFacts, ServiceSearchDocument
-
-    facts = ServiceFacts.objects.filter(status__in=params.statuses)
+    matches = index.statuses(params.statuses)
+    words = None
+    distances: dict[int, float] = {}
     if query:
-        config = search_config(language)
-        facts = facts.filter(
-            service_id__in=ServiceSearchDocument.objects.filter(language=language)
-            .extra(
-                where=["document @@ websearch_to_tsquery(%s::regconfig, %s)"],
-                params=[config, query],
-            )
-            .values("service_id")
-        ).annotate(
-            rank=RawSQL(
-                "(SELECT ts_rank(d.document, websearch_to_tsquery(%s::regconfig, %s)) "
-                "FROM services_servicesearchdocument d WHERE d.language = %s "
-                "AND d.service_id = services_servicefacts.service_id)",
-                [config, query, language],
-                output_field=FloatField(),
-            )
-        )
+        words = index.words(language, query, lambda: _text_ranks(query, language))
+        matches = matches & words.bitmap
     if params.need:
-        from services.models import TaxonomyTerm
-
-        ids = [
-            str(pk)
-            for pk in TaxonomyTerm.objects.filter(code=params.need).values_list("pk", flat=True)
-        ]
-        facts = facts.filter(need_ids__overlap=ids) if ids else facts.none()
+        terms = TaxonomyTerm.objects.filter(code=params.need).values_list("pk", flat=True)
+        matches = matches & index.needs(terms)
     if params.taxonomy_term_id:
-        facts = facts.filter(need_ids__contains=[str(params.taxonomy_term_id)])
+        matches = matches & index.needs([params.taxonomy_term_id])
     if params.language:
-        facts = facts.filter(languages__contains=[params.language.lower()])
+        matches = matches & index.language(params.language)
     if params.open_now:
-        facts = facts.filter(_open_now(moment))
+        matches = matches & index.open_at(moment)
     if params.day:
-        day = WEEKDAYS.index(params.day)
-        facts = facts.filter(
-            _where("week_main && int4range(%s, %s)", day * 1440, day * 1440 + 1440)
-        )
+        matches = matches & index.open_on(WEEKDAYS.index(params.day))
     for flag in Service.SEARCH_FLAGS:
         if getattr(params, flag):
-            facts = facts.filter(**{flag: True})
+            matches = matches & index.flag(flag)
     if params.age is not None:
-        facts = facts.filter(
-            Q(minimum_age__isnull=True) | Q(minimum_age__lte=params.age),
-            Q(maximum_age__isnull=True) | Q(maximum_age__gte=params.age),
-        )
+        matches = matches & index.age(params.age)
     if params.organisation is not None:
-        facts = facts.filter(organisation_id=params.organisation)
-    if params.modified_after is not None:
-        facts = facts.filter(updated_at__gt=params.modified_after)
-    if params.postcode:
-        facts = facts.filter(
-            service_id__in=Address.objects.filter(
-                location__is_confidential=False,  # a shelter's postcode is not given away
-                postal_code=params.postcode,
-            ).values("location__service_at_locations__service_id")
+        matches = matches & index.organisation(params.organisation)
+    if params.modified_after is not None and matches:
+        matches = matches & index.indexes(
+            _ids(
+                "SELECT service_id::text FROM services_servicefacts WHERE updated_at > %s",
+                [params.modified_after],
+            )
         )
-    if params.near is not None:
-        sql, sql_params = _distance_sql(params.near)
-        distance = RawSQL(sql, sql_params, output_field=FloatField())  # noqa: S611 - bound values
-        facts = facts.annotate(distance_km=distance)
-        if params.radius_km is not None:
-            facts = facts.filter(distance_km__lte=params.radius_km)
-    return facts
+    if params.postcode and matches:
+        # A shelter's postcode is not given away.
+        matches = matches & index.indexes(
+            _ids(
+                "SELECT DISTINCT x.service_id::text FROM services_address a "
+                "JOIN services_location l ON l.id = a.location_id "
+                "JOIN services_serviceatlocation x ON x.location_id = l.id "
+                "WHERE NOT l.is_confidential AND a.postal_code = %s",
+                [params.postcode],
+            )
+        )
+    if params.near is not None and params.radius_km is not None:
+        within = index.nearest(matches, params.near, 0, params.radius_km)
+        distances = {position: distance for distance, position in within}
+        matches = BitMap(distances)
+    return _Matches(matches, words, distances)
 
 
 def _facets(
@@ -461,79 +434,82 @@ def service_search(
 
     Text is matched in the reader's language (with the texts they would see in a
     fallback language); when nothing matches, a misspelt word is corrected from the
-    directory's vocabulary and the search is run again.
+    directory's vocabulary and the search is run again. Results come nearest first with
+    a place, then by rank with words, then by name in the reader's language.
     """
-    from django.db.models import F
-
     from portal import search as word_search
-    from services.models import Service
-    from services.selectors import service_list_prefetched
+    from services.selectors import service_list_for_results
 
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     moment = moment or local_now()
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     query = " ".join(params.q.split())[:200]
-    flag_names = Service.SEARCH_FLAGS
 
-    def counted(facts):  # type: ignore[no-untyped-def]
-        """Total, flag counts and (with facets) need and language counts, in one query
-        that evaluates the filter once."""
-        inner, inner_params = facts.values(
-            "service_id", "need_ids", "languages", *flag_names
-        ).query.sql_with_params()
-        parts = ["SELECT 'total', '', count(*) FROM matches"]
-        if with_facets:
-            parts += [
-                f"SELECT 'flag', '{flag}', count(*) FROM matches WHERE {flag}"  # noqa: S608
-                for flag in flag_names
-            ]
-            parts += [
-                "SELECT 'need', n::text, count(*) FROM matches, unnest(need_ids) n GROUP BY 2",
-                "SELECT 'language', l, count(*) FROM matches, unnest(languages) l GROUP BY 2",
-            ]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH matches AS MATERIALIZED ({inner}) " + " UNION ALL ".join(parts),
-                inner_params,
-            )
-            rows = cursor.fetchall()
-        return rows
-
-    facts = _filtered(params, language, moment, query)
-    rows_counted = counted(facts)
+    index = search_index.current()
+    found = _matches(params, language, moment, query, index)
     corrected = None
-    if query and rows_counted[0][2] == 0:
+    if query and not found.indexes:
         corrected = word_search.correct_query(scope=SCOPE, language=language, query=query)
         if corrected:
-            facts = _filtered(params, language, moment, corrected)
-            rows_counted = counted(facts)
-    total = rows_counted[0][2]
-    ordering: list[object] = []
-    if params.near is not None:
-        ordering.append(F("distance_km").asc(nulls_last=True))
-    if query:
-        ordering.append(F("rank").desc(nulls_last=True))
-    ordering.extend([f"service__name_{language.replace('-', '_')}", "pk"])
+            found = _matches(params, language, moment, corrected, index)
+    matches, words = found.indexes, found.words
+    total = len(matches)
     pages = max(1, math.ceil(total / per_page))
     page = max(1, min(page, pages))
     start = (page - 1) * per_page
-    columns = ["service_id", "distance_km"] if params.near is not None else ["service_id"]
-    rows = list(facts.order_by(*ordering).values_list(*columns)[start : start + per_page])
-    page_ids = [row[0] for row in rows]
-    by_id = {service.pk: service for service in service_list_prefetched(page_ids)}
+    needed = start + per_page
+    names = index.name_order[language]
+
+    def first(candidates: BitMap, count: int) -> list[int]:
+        if count <= 0:
+            return []
+        if words is not None:
+            return words.first(candidates, count, names)
+        return index.first_by_name(candidates, language, count)
+
+    distances = dict(found.distances)
+    if params.near is not None:
+        nearest = (
+            sorted((distance, position) for position, distance in distances.items())
+            if params.radius_km is not None
+            else index.nearest(matches, params.near, needed, None)
+        )
+        distances.update((position, distance) for distance, position in nearest)
+        rank = words.rank if words is not None else (lambda _position: 0.0)
+        nearest.sort(key=lambda pair: (pair[0], -rank(pair[1]), names[pair[1]]))
+        positions = [position for _distance, position in nearest[:needed]]
+        if len(positions) < needed:  # every service with a place is in: then those without
+            positions += first(matches & index.unplaced, needed - len(positions))
+    else:
+        positions = first(matches, needed)
+    positions = positions[start:needed]
+
+    by_id = {
+        str(service.pk): service
+        for service in service_list_for_results([index.ids[position] for position in positions])
+    }
     ordered = []
-    for row in rows:
-        service = by_id.get(row[0])
+    for position in positions:
+        service = by_id.get(index.ids[position])
         if service is not None:
-            service.distance_km = row[1] if len(row) > 1 else None  # type: ignore[attr-defined]
+            service.distance_km = distances.get(position)  # type: ignore[attr-defined]
             ordered.append(service)
+    facets = {}
+    if with_facets and total:
+        counts = index.counts(matches)
+        facets = _facets(
+            [("need", key, count) for key, count in counts["need"].items()]
+            + [("language", key, count) for key, count in counts["language"].items()]
+            + [("flag", key, count) for key, count in counts["flag"].items()],
+            language,
+        )
     return SearchResult(
         services=ordered,
         total=total,
         page=page,
         pages=pages,
-        facets=_facets(rows_counted, language) if with_facets and total else {},
+        facets=facets,
         corrected_query=corrected,
     )
 
@@ -551,10 +527,17 @@ class Opening:
         return self.closes_at <= self.opens_at
 
 
+def _related(instance: object, name: str) -> list[object]:
+    """`instance.<name>.all()`, or the list a page of results read for it
+    (services.selectors.service_list_for_results)."""
+    listed = getattr(instance, f"listed_{name}", None)
+    return list(listed) if listed is not None else list(getattr(instance, name).all())
+
+
 def _schedules(service: object) -> list[object]:
-    own = list(service.schedules.all())  # type: ignore[attr-defined]
-    for service_at_location in service.service_at_locations.all():  # type: ignore[attr-defined]
-        own.extend(service_at_location.schedules.all())
+    own = _related(service, "schedules")
+    for service_at_location in _related(service, "service_at_locations"):
+        own.extend(_related(service_at_location, "schedules"))
     return own
 
 
@@ -573,7 +556,7 @@ def closure_on(service: object, day: datetime.date) -> object | None:
     return next(
         (
             closure
-            for closure in service.closures.all()  # type: ignore[attr-defined]
+            for closure in _related(service, "closures")
             if closure.starts_on <= day <= closure.ends_on
         ),
         None,
