@@ -28,6 +28,17 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 WEDNESDAY_NOON = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=PARIS)
 
 
+def weekly(byday: str, opens: int, closes: int, **owner: object) -> None:
+    """Weekly hours of a service (service=…) or of a service at a place (service_at_location=…)."""
+    Schedule.objects.create(
+        freq="WEEKLY",
+        byday=byday,
+        opens_at=datetime.time(opens),
+        closes_at=datetime.time(closes),
+        **owner,
+    )
+
+
 def names(params: SearchParams, **options: object) -> list[str]:
     result = service_search(params, language="fr", moment=WEDNESDAY_NOON, per_page=50, **options)  # type: ignore[arg-type]
     return [service.name_fr for service in result.services]
@@ -36,13 +47,7 @@ def names(params: SearchParams, **options: object) -> list[str]:
 def test_an_edit_is_searchable_at_once_and_a_closure_counts_without_reindexing() -> None:
     organisation = OrganisationFactory()
     clinic = ServiceFactory(organisation=organisation, name_fr="Centre de santé")
-    Schedule.objects.create(
-        service=clinic,
-        freq="WEEKLY",
-        byday="WE",
-        opens_at=datetime.time(9),
-        closes_at=datetime.time(17),
-    )
+    weekly("WE", 9, 17, service=clinic)
     search.reindex()
     assert names(SearchParams(q="santé", open_now=True)) == ["Centre de santé"]
 
@@ -145,22 +150,10 @@ def test_a_page_of_results_leaves_no_garbage_for_the_collector() -> None:
     organisation = OrganisationFactory()
     for number in range(20):
         service = ServiceFactory(organisation=organisation, name_fr=f"Permanence {number}")
-        Schedule.objects.create(
-            service=service,
-            freq="WEEKLY",
-            byday="MO,WE",
-            opens_at=datetime.time(9),
-            closes_at=datetime.time(13),
-        )
+        weekly("MO,WE", 9, 13, service=service)
         location = Location.objects.create(location_type="physical", latitude=45.18, longitude=5.72)
         at_location = ServiceAtLocation.objects.create(service=service, location=location)
-        Schedule.objects.create(
-            service_at_location=at_location,
-            freq="WEEKLY",
-            byday="FR",
-            opens_at=datetime.time(14),
-            closes_at=datetime.time(18),
-        )
+        weekly("FR", 14, 18, service_at_location=at_location)
     search.reindex()
     service_search(SearchParams(), language="fr", moment=WEDNESDAY_NOON)  # index, caches
     gc.collect()
