@@ -66,22 +66,27 @@ def _multirange(text: str | None) -> list[tuple[int, int]]:
 class _Week:
     """Opening minutes of the week (0 = Monday 00:00): one entry per range, in flat arrays
     (a few objects, whatever the directory's size, for the garbage collector to walk),
-    and bitmaps of who is open in each stretch between two boundaries, made when first
-    asked."""
+    listed under each day they touch, and bitmaps of who is open in each stretch between
+    two boundaries, made when first asked from that day's ranges only."""
 
     def __init__(self, owners: array, lows: array, highs: array) -> None:
         self.owners, self.lows, self.highs = owners, lows, highs
         self.boundaries = sorted({*lows, *highs})
+        self.by_day = [array("i") for _day in range(7)]
+        for entry, (low, high) in enumerate(zip(lows, highs, strict=True)):
+            for day in range(max(low // 1440, 0), min((high - 1) // 1440, 6) + 1):
+                self.by_day[day].append(entry)
         self._at: dict[int, BitMap] = {}
 
     def open_at(self, minute: int) -> BitMap:
         stretch = bisect.bisect_right(self.boundaries, minute)
         found = self._at.get(stretch)
         if found is None:
+            owners, lows, highs = self.owners, self.lows, self.highs
             found = BitMap(
-                owner
-                for owner, low, high in zip(self.owners, self.lows, self.highs, strict=True)
-                if low <= minute < high
+                owners[entry]
+                for entry in self.by_day[min(max(minute // 1440, 0), 6)]
+                if lows[entry] <= minute < highs[entry]
             )
             self._at[stretch] = found
         return found
