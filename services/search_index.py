@@ -21,6 +21,7 @@ import bisect
 import datetime
 import gc
 import heapq
+import logging
 import math
 import threading
 from array import array
@@ -32,6 +33,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from pyroaring import BitMap
 
+logger = logging.getLogger(__name__)
+
 FLAGS = ("free", "no_documents_required", "anonymous_ok", "walk_in")
 NEAREST_OF = 3  # places per service considered for "near", as services.search always did
 EARTH_RADIUS_KM = 6371.0
@@ -41,6 +44,9 @@ KILOMETRES_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 BRUTE_FORCE_BELOW = 4_000
 CELL_DEGREES = 0.004  # grid cells of about 450 m from north to south
 WORD_CACHE_SIZE = 128  # word searches kept per process, until the directory changes
+# From this size on, a process reads a changed directory in the background (2.9 s at
+# 100,000 services) and searches meanwhile in the index it has.
+REFRESH_IN_BACKGROUND_FROM = 20_000
 MAXIMUM_RINGS = 100  # a point farther from every place than this: every distance is computed
 
 
@@ -494,27 +500,65 @@ def _ring(centre: tuple[int, int], ring: int) -> Iterable[tuple[int, int]]:
 
 _current: DirectoryIndex | None = None
 _building = threading.Lock()
+_refreshing = threading.Lock()  # held while a background thread reads the directory
+
+
+def _loaded(version: str | None) -> DirectoryIndex:
+    # Every row read is alive until the index is made: a garbage collection meanwhile
+    # would walk them all, several times, and free nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return DirectoryIndex(version).load()
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _refresh_in_background() -> None:
+    """Read the directory again in a thread of its own (with its own connection), and
+    swap the new index in when it is made."""
+    if not _refreshing.acquire(blocking=False):
+        return  # one is reading it already
+
+    def run() -> None:
+        global _current
+        try:
+            fresh = _loaded(stamp())
+            with _building:
+                _current = fresh
+        except Exception:
+            logger.exception("the directory's search index could not be read again")
+        finally:
+            connection.close()  # this thread's own
+            _refreshing.release()
+
+    threading.Thread(target=run, name="directory-index", daemon=True).start()
 
 
 def current() -> DirectoryIndex:
-    """This process's index of the directory as it is now (rebuilt after any change)."""
+    """This process's index of the directory as it is now (rebuilt after any change).
+
+    A large directory (REFRESH_IN_BACKGROUND_FROM services or more) is read again in the
+    background while searches go on with the index they have, a few seconds behind (the
+    public pages themselves are kept a minute); a search inside a transaction, which may
+    have changed the directory itself, always waits for an index of what it sees."""
     global _current
     version = stamp()
     index = _current
     if index is not None and index.version == version and version is not None:
         return index
+    if (
+        index is not None
+        and len(index.ids) >= REFRESH_IN_BACKGROUND_FROM
+        and not connection.in_atomic_block
+    ):
+        _refresh_in_background()
+        return index
     with _building:
         index = _current
         if index is None or index.version != version or version is None:
-            # Every row read is alive until the index is made: a garbage collection
-            # meanwhile would walk them all, several times, and free nothing.
-            collecting = gc.isenabled()
-            gc.disable()
-            try:
-                index = DirectoryIndex(version).load()
-            finally:
-                if collecting:
-                    gc.enable()
+            index = _loaded(version)
             _current = index
     return index
 

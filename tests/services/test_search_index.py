@@ -78,6 +78,35 @@ def test_what_a_rolled_back_transaction_wrote_is_never_served() -> None:
     assert names(SearchParams()) == ["Accueil de jour"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_large_directory_is_read_again_in_the_background(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Searches go on with the index they have while a thread reads the changed
+    directory; then the change is found."""
+    import time
+
+    monkeypatch.setattr(search_index, "REFRESH_IN_BACKGROUND_FROM", 1)
+    search_index.forget()
+    ServiceFactory(name_fr="Accueil de jour")
+    search.reindex()
+    assert names(SearchParams()) == ["Accueil de jour"]  # no index yet: read at once
+    ServiceFactory(name_fr="Bureau de quartier")
+    search.reindex()
+    assert names(SearchParams()) == ["Accueil de jour"]  # the index it has, for now
+    deadline = time.monotonic() + 30
+    while names(SearchParams()) != ["Accueil de jour", "Bureau de quartier"]:
+        assert time.monotonic() < deadline, "the change was not read in 30 s"
+        time.sleep(0.05)
+    # Inside a transaction, which may have changed the directory itself, a search waits
+    # for an index of what it sees.
+    with transaction.atomic():
+        ServiceFactory(name_fr="Centre social")
+        search.reindex()
+        assert names(SearchParams()) == ["Accueil de jour", "Bureau de quartier", "Centre social"]
+    search_index.forget()
+
+
 def _index_of(points: list[list[tuple[float, float]]]) -> search_index.DirectoryIndex:
     """An index of len(points) services, service i at points[i] (none: no place)."""
     index = search_index.DirectoryIndex(version="test")
