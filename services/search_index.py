@@ -265,7 +265,9 @@ class DirectoryIndex:
         )
 
     def needs(self, need_ids: Iterable[str]) -> BitMap:
-        return BitMap.union(BitMap(), *(self.by_need.get(str(pk), BitMap()) for pk in need_ids))
+        return BitMap.union(
+            BitMap(), *(self.by_need.get(str(pk).lower(), BitMap()) for pk in need_ids)
+        )
 
     def language(self, code: str) -> BitMap:
         return self.by_language.get(code.lower(), BitMap())
