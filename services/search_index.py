@@ -44,7 +44,7 @@ KILOMETRES_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 BRUTE_FORCE_BELOW = 4_000
 CELL_DEGREES = 0.004  # grid cells of about 450 m from north to south
 WORD_CACHE_SIZE = 128  # word searches kept per process, until the directory changes
-# From this size on, a process reads a changed directory in the background (2.9 s at
+# From this size on, a process reads a changed directory in the background (3 s at
 # 100,000 services) and searches meanwhile in the index it has.
 REFRESH_IN_BACKGROUND_FROM = 20_000
 MAXIMUM_RINGS = 100  # a point farther from every place than this: every distance is computed
