@@ -490,11 +490,16 @@ def _searched_services(
     params: SearchParams, language: str, *, page: int, per_page: int, full: bool
 ) -> tuple[list[Service], int]:
     result = service_search(
-        params, language=language, page=page, per_page=per_page, with_facets=False
+        params,
+        language=language,
+        page=page,
+        per_page=per_page,
+        with_facets=False,
+        with_services=False,  # read once, below, as the answer needs them
     )
     if result.page != page:  # the search shows the last page for one beyond it; HSDS none
         return [], result.total
-    services = _services_by_ids([service.pk for service in result.services], full=full)
+    services = _services_by_ids([uuid.UUID(pk) for pk in result.service_ids], full=full)
     return services, result.total
 
 

@@ -138,6 +138,7 @@ class SearchParams:
 @dataclass
 class SearchResult:
     services: list[object]  # Service objects, annotated with `distance_km` when near is set
+    service_ids: list[str]  # the page's services, in order (also without `with_services`)
     total: int
     page: int
     pages: int
@@ -429,8 +430,10 @@ def service_search(
     per_page: int = 20,
     moment: datetime.datetime | None = None,
     with_facets: bool = True,
+    with_services: bool = True,
 ) -> SearchResult:
-    """One page of services matching `params` for a reader of `language`.
+    """One page of services matching `params` for a reader of `language`; without
+    `with_services`, only their ids (the HSDS API reads the services it answers itself).
 
     Text is matched in the reader's language (with the texts they would see in a
     fallback language); when nothing matches, a misspelt word is corrected from the
@@ -485,10 +488,12 @@ def service_search(
         positions = first(matches, needed)
     positions = positions[start:needed]
 
-    by_id = {
-        str(service.pk): service
-        for service in service_list_for_results([index.ids[position] for position in positions])
-    }
+    page_ids = [index.ids[position] for position in positions]
+    by_id = (
+        {str(service.pk): service for service in service_list_for_results(page_ids)}
+        if with_services
+        else {}
+    )
     ordered = []
     for position in positions:
         service = by_id.get(index.ids[position])
@@ -506,6 +511,7 @@ def service_search(
         )
     return SearchResult(
         services=ordered,
+        service_ids=page_ids,
         total=total,
         page=page,
         pages=pages,
